@@ -2,8 +2,9 @@
  * The one place that maps errors to JSON-RPC error objects (style: "only rpc/errors.ts maps
  * errors to JSON-RPC codes"). Standard codes are JSON-RPC 2.0 §5.1; application codes live in
  * -32000..-32099 ("reserved for implementation-defined server-errors") and always carry a stable
- * snake_case `data.reason` that clients branch on. The table is documented in rpc/ERRORS.md and
- * in the OpenRPC document (`x-medchain-errors`), both generated from the records below.
+ * snake_case `data.reason` that clients branch on. The OpenRPC document (`x-medchain-errors`) is
+ * generated from the records below; rpc/ERRORS.md documents them and test/rpc/errors.test.ts
+ * fails when the two disagree.
  */
 import { MedchainError } from '../core/errors.js';
 import { toHex } from '../core/encoding/hex.js';
@@ -41,28 +42,35 @@ export const RPC_ERRORS = {
  * client); a reason always has exactly one numeric code (checked by test/rpc/errors.test.ts).
  */
 export const APP_ERRORS: Readonly<Record<string, AppErrorSpec>> = {
-  // -32001..-32004: lookups
+  // -32001..-32004: lookups (codes of the chain issue; adjust the keys when it lands)
   CHAIN_UNKNOWN_BLOCK: { code: -32001, reason: 'unknown_block', summary: 'no block with this height or hash' },
   CHAIN_UNKNOWN_TX: { code: -32002, reason: 'unknown_tx', summary: 'no transaction with this hash' },
   STATE_UNKNOWN_CONTRACT: { code: -32003, reason: 'unknown_contract', summary: 'no contract at this address' },
   NODE_NOT_SYNCED: { code: -32004, reason: 'not_synced', summary: 'the node is still syncing; state may be stale' },
-  // -32010..-32019: transaction admission
-  TX_MALFORMED: { code: -32010, reason: 'tx_malformed', summary: 'the transaction bytes do not decode to a canonical SignedTx' },
-  TX_TOO_LARGE: { code: -32010, reason: 'tx_malformed', summary: 'the transaction exceeds the maximum encoded size' },
+  // -32010..-32029: transaction admission (tx_send), from core/tx and core/mempool
+  TX_MALFORMED: { code: -32010, reason: 'tx_malformed', summary: 'the transaction bytes do not decode to a valid SignedTx; data.field names the field' },
   TX_BAD_VERSION: { code: -32010, reason: 'tx_malformed', summary: 'unknown transaction version' },
   TX_BAD_FIELD: { code: -32010, reason: 'tx_malformed', summary: 'a transaction field has the wrong type or size' },
   TX_BAD_METHOD: { code: -32010, reason: 'tx_malformed', summary: 'the method name is not allowed' },
-  TX_BAD_SIGNATURE: { code: -32011, reason: 'invalid_signature', summary: 'the signature does not verify' },
-  TX_BAD_CHAIN_ID: { code: -32012, reason: 'wrong_chain', summary: 'the chainId does not match this chain' },
-  MEMPOOL_NONCE_TOO_LOW: { code: -32013, reason: 'nonce_too_low', summary: 'the nonce is already used' },
-  MEMPOOL_NONCE_TOO_HIGH: { code: -32014, reason: 'nonce_too_high', summary: 'the nonce is too far ahead of the account nonce' },
-  MEMPOOL_INSUFFICIENT_BALANCE: { code: -32015, reason: 'insufficient_balance', summary: 'the sender cannot cover the transfer' },
-  MEMPOOL_FULL: { code: -32016, reason: 'mempool_full', summary: 'the mempool (or the sender\'s share of it) is full' },
-  MEMPOOL_ALREADY_KNOWN: { code: -32017, reason: 'already_known', summary: 'the transaction is already in the mempool' },
-  MEMPOOL_GAS_LIMIT: { code: -32018, reason: 'gas_limit_exceeded', summary: 'gasLimit is above the block gas limit' },
-  // -32020..-32029: execution of views (state_call)
-  VM_REVERT: { code: -32020, reason: 'execution_reverted', summary: 'the call reverted; data.message says why' },
-  VM_OUT_OF_GAS: { code: -32021, reason: 'out_of_gas', summary: 'the call ran out of gas' },
+  MEMPOOL_MALFORMED: { code: -32010, reason: 'tx_malformed', summary: 'the transaction does not decode or fails stateless checks' },
+  TX_TOO_LARGE: { code: -32011, reason: 'tx_too_large', summary: 'the encoded transaction exceeds the size limit' },
+  MEMPOOL_TOO_LARGE: { code: -32011, reason: 'tx_too_large', summary: 'the encoded transaction exceeds the size limit' },
+  TX_BAD_SIGNATURE: { code: -32012, reason: 'invalid_signature', summary: 'the signature does not verify' },
+  MEMPOOL_BAD_SIGNATURE: { code: -32012, reason: 'invalid_signature', summary: 'the signature does not verify' },
+  TX_BAD_CHAIN_ID: { code: -32013, reason: 'wrong_chain', summary: 'the chainId does not match this chain' },
+  MEMPOOL_WRONG_CHAIN: { code: -32013, reason: 'wrong_chain', summary: 'the chainId does not match this chain' },
+  MEMPOOL_NONCE_TOO_LOW: { code: -32014, reason: 'nonce_too_low', summary: 'the nonce was already used on chain' },
+  MEMPOOL_NONCE_GAP: { code: -32015, reason: 'nonce_gap', summary: 'the nonce is too far ahead of the sender\'s next nonce' },
+  MEMPOOL_NONCE_TAKEN: { code: -32016, reason: 'nonce_taken', summary: 'another pooled tx of this sender has this nonce (no replacement)' },
+  MEMPOOL_DUPLICATE: { code: -32017, reason: 'already_known', summary: 'the same transaction is already pooled' },
+  MEMPOOL_INSUFFICIENT_BALANCE: { code: -32018, reason: 'insufficient_balance', summary: 'the transfer exceeds the balance left after the sender\'s pooled transfers' },
+  MEMPOOL_GAS_LIMIT: { code: -32019, reason: 'invalid_gas_limit', summary: 'gasLimit is above the block gas limit or below the intrinsic gas' },
+  MEMPOOL_FULL: { code: -32020, reason: 'mempool_full', summary: 'the mempool is full; retry later' },
+  MEMPOOL_SENDER_FULL: { code: -32021, reason: 'sender_limit', summary: 'the sender already has the maximum number of pooled transactions' },
+  SIGPOOL_BUSY: { code: -32022, reason: 'busy', summary: 'signature verification is saturated; retry later' },
+  // -32030..-32039: execution of views (state_call); codes of the VM issue
+  VM_REVERT: { code: -32030, reason: 'execution_reverted', summary: 'the call reverted; data.message says why' },
+  VM_OUT_OF_GAS: { code: -32031, reason: 'out_of_gas', summary: 'the call ran out of gas' },
   // malformed hex that slipped past a schema pattern is still the caller's fault
   HEX_INVALID: { code: INVALID_PARAMS, reason: 'invalid_params', summary: 'a hex value is malformed or has the wrong length' },
 };

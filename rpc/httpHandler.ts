@@ -34,6 +34,8 @@ export interface HttpHandlerDeps {
   allowedOrigins: readonly string[];
   /** A server-unique id for a new TCP socket (for logs). */
   nextConnectionId(): number;
+  /** True once the server is shutting down: new requests get 503 `server_closing`. */
+  isClosing(): boolean;
 }
 
 /** Whether a browser `Origin` header value may use the API. */
@@ -146,6 +148,7 @@ export function createHttpHandler(deps: HttpHandlerDeps): (req: IncomingMessage,
     }
     if (req.method !== 'POST') return sendJson(res, 405, '{"error":"JSON-RPC over HTTP uses POST"}', { Allow: 'POST, OPTIONS' });
     if (!allowed) return sendJson(res, 403, '{"error":"origin not allowed"}');
+    if (deps.isClosing()) return sendJson(res, 503, rpcErrorBody(RpcError.app('server_closing', 'the server is shutting down')), { ...cors, Connection: 'close' });
     post(req, res, cors);
   };
 }

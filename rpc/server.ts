@@ -71,7 +71,7 @@ export function createRpcServer(opts: RpcServerOptions, deps: RpcServerDeps): Rp
 
   const http: Server = createServer(
     { headersTimeout: limits.headersTimeoutMs, requestTimeout: limits.requestTimeoutMs, keepAliveTimeout: limits.keepAliveTimeoutMs },
-    createHttpHandler({ dispatcher, limits, logger, health: deps.health, allowedOrigins, nextConnectionId: () => nextId++ }),
+    createHttpHandler({ dispatcher, limits, logger, health: deps.health, allowedOrigins, nextConnectionId: () => nextId++, isClosing: () => closing }),
   );
   http.maxConnections = limits.maxConnections + limits.maxHttpSockets;
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes, perMessageDeflate: false, clientTracking: false });
