@@ -1,0 +1,143 @@
+/**
+ * The trie's lookup, insert and delete workers: go-ethereum's `trie.go` (tryGet, insert,
+ * delete) over nibble paths with a read position instead of re-sliced keys.
+ *
+ * Each worker returns the node that replaces `n`; returning `n` itself means "unchanged",
+ * so an unchanged subtree keeps its cached hash. Dirty nodes (`ref === undefined`) are
+ * updated in place, clean ones are copied, so nodes shared with the cache or another trie
+ * never change. Everything is synchronous: stored nodes come from `NodeStore.resolve`.
+ */
+import { equalBytes } from '../encoding/hex.js';
+import { prefixLength } from './hexPrefix.js';
+import { FullNode, HashNode, ShortNode, type Child, type TrieNode } from './nodes.js';
+import type { NodeStore } from './nodeStore.js';
+
+/** The value at path `key` (nibbles ending with the terminator) below `n`, or undefined. */
+export function getValue(store: NodeStore, n: Child | undefined, key: Uint8Array): Uint8Array | undefined {
+  let pos = 0;
+  for (;;) {
+    if (n === undefined) return undefined;
+    // A value is only ever reached once the terminator is consumed, i.e. pos === key.length.
+    if (n instanceof Uint8Array) return n;
+    if (n instanceof ShortNode) {
+      const k = n.key;
+      const len = k.length;
+      if (key.length - pos < len) return undefined;
+      for (let i = 0; i < len; i++) if (key[pos + i] !== k[i]) return undefined;
+      pos += len;
+      n = n.val;
+    } else if (n instanceof FullNode) {
+      n = n.children[key[pos++]];
+    } else {
+      n = store.resolve(n.ref, key, pos);
+    }
+  }
+}
+
+/** `n` with `value` stored at `key[pos..]`. */
+export function insert(store: NodeStore, n: Child | undefined, key: Uint8Array, pos: number, value: Uint8Array): Child {
+  if (pos === key.length) {
+    return n instanceof Uint8Array && equalBytes(n, value) ? n : value;
+  }
+  if (n === undefined) return new ShortNode(key.subarray(pos), value);
+  if (n instanceof ShortNode) {
+    const nk = n.key;
+    const m = prefixLength(key, pos, nk);
+    if (m === nk.length) {
+      const child = n.val;
+      const nn = insert(store, child, key, pos + m, value);
+      if (nn === child) return n;
+      if (n.ref === undefined) {
+        n.val = nn;
+        return n;
+      }
+      return new ShortNode(nk, nn);
+    }
+    // The paths diverge after m nibbles: a branch there holds the old and the new entry.
+    const branch = new FullNode();
+    branch.children[nk[m]] = m + 1 === nk.length ? n.val : new ShortNode(nk.subarray(m + 1), n.val);
+    branch.children[key[pos + m]] = insert(store, undefined, key, pos + m + 1, value);
+    return m === 0 ? branch : new ShortNode(nk.subarray(0, m), branch);
+  }
+  if (n instanceof FullNode) {
+    const i = key[pos];
+    const child = n.children[i];
+    const nn = insert(store, child, key, pos + 1, value);
+    if (nn === child) return n;
+    const f = n.ref === undefined ? n : n.copy();
+    f.children[i] = nn;
+    return f;
+  }
+  if (n instanceof HashNode) {
+    const rn = store.resolve(n.ref, key, pos);
+    const nn = insert(store, rn, key, pos, value);
+    return nn === rn ? n : nn;
+  }
+  // A value where a node should be: only a key that is a prefix of the terminator-ended
+  // path could get here, and every path ends with the terminator.
+  throw new Error('trie: value node above the end of a key');
+}
+
+function concatNibbles(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
+/** `n` without the value at `key[pos..]` (undefined when nothing is left). */
+export function remove(store: NodeStore, n: Child | undefined, key: Uint8Array, pos: number): Child | undefined {
+  if (n === undefined) return undefined;
+  if (n instanceof Uint8Array) return undefined;
+  if (n instanceof ShortNode) {
+    const nk = n.key;
+    const m = prefixLength(key, pos, nk);
+    if (m < nk.length) return n;
+    if (pos + m === key.length) return undefined; // the leaf itself
+    const child = n.val;
+    const nc = remove(store, child, key, pos + m);
+    if (nc === child) return n;
+    // A short node over a short node is not canonical: merge their paths.
+    if (nc instanceof ShortNode) return new ShortNode(concatNibbles(nk, nc.key), nc.val);
+    // An extension's branch holds at least two entries, so one delete cannot empty it.
+    if (nc === undefined) return undefined;
+    if (n.ref === undefined) {
+      n.val = nc;
+      return n;
+    }
+    return new ShortNode(nk, nc);
+  }
+  if (n instanceof FullNode) {
+    const i = key[pos];
+    const child = n.children[i];
+    const nc = remove(store, child, key, pos + 1);
+    if (nc === child) return n;
+    const f = n.ref === undefined ? n : n.copy();
+    f.children[i] = nc;
+    if (nc !== undefined) return f;
+    // A branch had at least two entries; if one is left, it becomes a short node.
+    let only = -1;
+    for (let j = 0; j < 17; j++) {
+      if (f.children[j] !== undefined) {
+        if (only !== -1) return f;
+        only = j;
+      }
+    }
+    if (only === -1) return undefined;
+    const rest = f.children[only] as Child;
+    if (only !== 16) {
+      let c = rest as TrieNode;
+      if (c instanceof HashNode) {
+        const path = new Uint8Array(pos + 1);
+        path.set(key.subarray(0, pos));
+        path[pos] = only;
+        c = store.resolve(c.ref, path, pos + 1);
+      }
+      if (c instanceof ShortNode) return new ShortNode(concatNibbles(Uint8Array.of(only), c.key), c.val);
+    }
+    return new ShortNode(Uint8Array.of(only), rest);
+  }
+  const rn = store.resolve(n.ref, key, pos);
+  const nn = remove(store, rn, key, pos);
+  return nn === rn ? n : nn;
+}
