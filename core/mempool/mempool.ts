@@ -68,12 +68,12 @@ export class Mempool {
   private readonly futureBySize: CountBuckets;
 
   constructor(opts: MempoolOptions, deps: MempoolDeps) {
+    if (typeof opts.chainId !== 'string' || opts.chainId === '') throw new TypeError('mempool chainId: expected a string');
     this.chainId = opts.chainId;
     this.maxTxs = positiveInt(opts.maxTxs ?? DEFAULT_MAX_TXS, 'maxTxs');
     this.maxPerSender = positiveInt(opts.maxPerSender ?? DEFAULT_MAX_PER_SENDER, 'maxPerSender');
     this.maxNonceGap = positiveInt(opts.maxNonceGap ?? DEFAULT_MAX_NONCE_GAP, 'maxNonceGap');
     this.blockGasLimit = positiveInt(opts.blockGasLimit, 'blockGasLimit');
-    if (typeof opts.chainId !== 'string' || opts.chainId === '') throw new TypeError('mempool chainId: expected a string');
     this.deps = deps;
     this.bySize = new CountBuckets(this.maxPerSender);
     this.futureBySize = new CountBuckets(this.maxPerSender);
@@ -255,12 +255,15 @@ export class Mempool {
     });
   }
 
-  /** The sender's queue, created (at the end of the round-robin order) on first sight. */
+  /**
+   * The sender's queue, created (at the end of the round-robin order) on first sight. A new
+   * queue starts at nonce 0; checkState, which always runs next, reads the real account nonce.
+   */
   private queueOf(c: PoolEntry): SenderQueue {
     let q = this.senders.get(c.senderKey);
     if (q === undefined) {
       const address: Address = c.env.from;
-      q = new SenderQueue(c.senderKey, address, this.deps.account(address).nonce);
+      q = new SenderQueue(c.senderKey, address, 0);
       this.senders.set(c.senderKey, q);
     }
     return q;
