@@ -118,7 +118,7 @@ export function decodeTx(bytes: Uint8Array): SignedTx {
   }
   if (!Array.isArray(v) || v.length !== 9) throw bad('TX_MALFORMED', 'bytes', 'expected a 9-element array');
   if (v[0] !== TX_VERSION) {
-    throw new TxError('TX_BAD_VERSION', `tx version: expected ${TX_VERSION}`, { field: 'version', version: String(v[0]) });
+    throw new TxError('TX_BAD_VERSION', `tx version: expected ${TX_VERSION}`, { field: 'version', version: typeof v[0] === 'number' ? v[0] : typeof v[0] });
   }
   const tx = {
     chainId: v[1],

@@ -61,7 +61,6 @@ describe('Mempool.add: hostile input gives typed errors, never crashes', () => {
     const fields = decode(txBytes(key(0), 0)) as unknown[];
     for (let f = 0; f < fields.length; f++) {
       for (const w of weird) {
-        if (f === 0 && w instanceof Map) continue; // KNOWN BUG in core/tx, pinned by the it.fails below
         const t = [...fields];
         t[f] = w instanceof Map ? {} : w;
         let bytes: Uint8Array;
@@ -76,11 +75,9 @@ describe('Mempool.add: hostile input gives typed errors, never crashes', () => {
     expect(pool.size).toBe(0);
   });
 
-  // KNOWN BUG (core/tx/signedTx.ts, not this module): decodeTx builds its TX_BAD_VERSION
-  // context with String(v[0]); a msgpack map decodes to a null-prototype object, so String()
-  // throws a TypeError instead of a TxError. The mempool rethrows non-TxErrors as bugs rather
-  // than hiding them. When core/tx is fixed this test starts failing: drop `.fails`.
-  it.fails('a map in the version field is a typed error', async () => {
+  // Regression: decodeTx once built its TX_BAD_VERSION context with String(v[0]), which throws
+  // on the null-prototype object a msgpack map decodes to.
+  it('a map in the version field is a typed error', async () => {
     const { pool } = makePool();
     const { encode, decode } = await import('../../../core/encoding/index.js');
     const t = decode(txBytes(key(0), 0)) as unknown[];
