@@ -1,0 +1,32 @@
+import { encode } from '../encoding/index.js';
+import { addressOf, sha256 } from '../crypto/index.js';
+import type { Address, Hash, PublicKey } from '../types.js';
+
+/** A validator: its consensus key and voting power. */
+export interface Validator {
+  publicKey: PublicKey;
+  address: Address;
+  power: number;
+}
+
+/** Builds a validator record from its key (address derived, design §3). */
+export function validator(publicKey: PublicKey, power = 1): Validator {
+  return { publicKey, address: addressOf(publicKey), power };
+}
+
+/** sha256 of the encoded `[[publicKey, power], …]` list, in set order; goes in every header. */
+export function validatorsHash(validators: readonly Validator[]): Hash {
+  return sha256(encode(validators.map((v) => [v.publicKey, v.power])));
+}
+
+/** Sum of voting power. */
+export function totalPower(validators: readonly Validator[]): number {
+  let sum = 0;
+  for (const v of validators) sum += v.power;
+  return sum;
+}
+
+/** Whether `power` is more than 2/3 of `total` (integer arithmetic, no floats). */
+export function isQuorum(power: number, total: number): boolean {
+  return power * 3 > total * 2;
+}

@@ -1,0 +1,251 @@
+import {
+  blockHash,
+  commitHash,
+  encodeBlock,
+  headerHash,
+  orderedRoot,
+  validatorsHash,
+  type Block,
+  type Commit,
+  type Header,
+  type Validator,
+} from '../block/index.js';
+import { DOMAIN_TX, signingDigest } from '../crypto/index.js';
+import { equalBytes, toHex } from '../encoding/index.js';
+import {
+  encodeReceipt,
+  envelope,
+  executeTxs,
+  type ContractExecutor,
+  type Receipt,
+  type TxEnvelope,
+} from '../execution/index.js';
+import { buildGenesis, type GenesisSpec } from '../genesis/index.js';
+import { StateDB, type Account } from '../state/index.js';
+import type { ChainStore } from '../store/index.js';
+import { Trie } from '../trie/index.js';
+import { decodeTx, txSigningPayload } from '../tx/index.js';
+import type { Address, Hash, Height } from '../types.js';
+import { ChainError } from './errors.js';
+
+/** A signature check, in the shape the sig pool takes. */
+export interface SigCheck {
+  publicKey: Uint8Array;
+  message: Uint8Array;
+  signature: Uint8Array;
+}
+
+/** How the chain checks signatures in bulk (the node passes the worker pool). */
+export type VerifySigs = (items: SigCheck[]) => Promise<boolean[]>;
+
+/** The signature check of a tx: the pool verifies `message` = the tx-domain digest. */
+export function txSigCheck(e: TxEnvelope): SigCheck {
+  return { publicKey: e.tx.sender, message: signingDigest(DOMAIN_TX, txSigningPayload(e.tx)), signature: e.tx.sig };
+}
+
+/** A block made by this node, executed but not yet stored. */
+export interface BuiltBlock {
+  block: Block;
+  hash: Hash;
+  receipts: Receipt[];
+  included: TxEnvelope[];
+  skipped: Awaited<ReturnType<typeof executeTxs>>['skipped'];
+  nodes: Array<[Uint8Array, Uint8Array]>;
+  /** The trie holding the block's post-state (becomes the head state on commit). */
+  trie: Trie;
+}
+
+/** Options of the chain service. */
+export interface ChainOptions {
+  spec: GenesisSpec;
+  executor: ContractExecutor;
+}
+
+/**
+ * The chain service: the head, its state, and the two ways a block enters the chain —
+ * built here from mempool candidates, or received and re-validated. It owns no timers or
+ * sockets; the node calls it. Store writes go through ChainStore in one batch per block.
+ */
+export class Chain {
+  readonly store: ChainStore;
+  readonly spec: GenesisSpec;
+  readonly executor: ContractExecutor;
+  readonly genesisHash: Hash;
+  #headHeader: Header;
+  #headHash: Hash;
+  #headTrie: Trie;
+
+  private constructor(store: ChainStore, opts: ChainOptions, genesisHash: Hash, head: Header, headHash: Hash, trie: Trie) {
+    this.store = store;
+    this.spec = opts.spec;
+    this.executor = opts.executor;
+    this.genesisHash = genesisHash;
+    this.#headHeader = head;
+    this.#headHash = headHash;
+    this.#headTrie = trie;
+  }
+
+  /**
+   * Opens the chain in `store`: writes genesis into an empty store, or checks that the
+   * stored chain is this genesis's and that the head block and its state root are readable.
+   */
+  static async open(store: ChainStore, opts: ChainOptions): Promise<Chain> {
+    const base = new Trie({ db: store.trieDB, keyLength: 32 });
+    const genesis = await buildGenesis(opts.spec, new Trie({ keyLength: 32 }));
+    await store.writeGenesis({
+      height: 0,
+      hash: genesis.hash,
+      blockBytes: encodeBlock({ header: genesis.header, txs: [], lastCommit: null }),
+      commit: null,
+      txHashes: [],
+      receipts: [],
+      trieNodes: genesis.nodes,
+      final: true,
+    });
+    const head = store.head();
+    if (!head) throw new ChainError('CHAIN_STATE_MISSING', 'store has no head after writing genesis', {});
+    const block = store.block(head.height);
+    if (!block || !equalBytes(headerHash(block.header), head.hash)) {
+      throw new ChainError('CHAIN_STATE_MISSING', `head block ${head.height} is missing or does not match its hash`, {
+        height: head.height,
+      });
+    }
+    const trie = base.at(block.header.stateRoot);
+    try {
+      // Reading any key walks from the root node, so a missing state root fails here, not later.
+      trie.getSync(new Uint8Array(32));
+    } catch (e) {
+      throw new ChainError(
+        'CHAIN_STATE_MISSING',
+        `state root ${toHex(block.header.stateRoot)} of head block ${head.height} is not in the store: ${(e as Error).message}`,
+        { height: head.height },
+      );
+    }
+    return new Chain(store, opts, genesis.hash, block.header, head.hash, trie);
+  }
+
+  /** The head block's header. */
+  get head(): Header {
+    return this.#headHeader;
+  }
+
+  /** The head block's hash. */
+  get headHash(): Hash {
+    return this.#headHash;
+  }
+
+  /** The current validator set (fixed by genesis until governance lands). */
+  get validators(): Validator[] {
+    return this.spec.validators;
+  }
+
+  /** An account in the head state. */
+  account(address: Address): Account {
+    return new StateDB(this.#headTrie).getAccount(address);
+  }
+
+  /** A read-only view of the state at the head (or at a stored root). */
+  stateAt(root?: Hash): StateDB {
+    return new StateDB(root ? this.#headTrie.at(root) : this.#headTrie.at(this.#headHeader.stateRoot));
+  }
+
+  /** The trie at the head state, for proofs. */
+  trieAt(root: Hash): Trie {
+    return this.#headTrie.at(root);
+  }
+
+  /**
+   * Builds the next block on the head from signature-checked candidates: executes them,
+   * computes the roots and the header. Nothing is stored until `commit`.
+   */
+  async build(timeMs: number, proposer: Address, candidates: Iterable<TxEnvelope>, lastCommit: Commit | null): Promise<BuiltBlock> {
+    const prev = this.#headHeader;
+    const height = prev.height + 1;
+    const env = { chainId: this.spec.chainId, height, timeMs: Math.max(timeMs, prev.timeMs + 1), proposer };
+    const trie = this.#headTrie.at(prev.stateRoot);
+    const state = new StateDB(trie);
+    const exec = executeTxs('build', state, env, candidates, this.executor, this.spec.blockGasLimit);
+    const { root, nodes } = await state.commit();
+    const txs = exec.included.map((e) => e.bytes);
+    const header: Header = {
+      chainId: this.spec.chainId,
+      height,
+      prevHash: this.#headHash,
+      timeMs: env.timeMs,
+      proposer,
+      txRoot: await orderedRoot(txs),
+      stateRoot: root,
+      receiptsRoot: await orderedRoot(exec.receipts.map(encodeReceipt)),
+      validatorsHash: validatorsHash(this.validators),
+      lastCommitHash: commitHash(lastCommit),
+    };
+    const block: Block = { header, txs, lastCommit };
+    return { block, hash: blockHash(block), receipts: exec.receipts, included: exec.included, skipped: exec.skipped, nodes, trie };
+  }
+
+  /** Stores a built (or validated) block with its commit certificate and makes it the head. */
+  async commit(built: BuiltBlock, commit: Commit | null): Promise<void> {
+    if (built.block.header.height !== this.#headHeader.height + 1 || !equalBytes(built.block.header.prevHash, this.#headHash)) {
+      throw new ChainError('CHAIN_BAD_BLOCK', `block ${built.block.header.height} does not extend the head`, {
+        height: built.block.header.height,
+        head: this.#headHeader.height,
+      });
+    }
+    await this.store.writeBlock({
+      height: built.block.header.height,
+      hash: built.hash,
+      blockBytes: encodeBlock(built.block),
+      commit,
+      txHashes: built.included.map((e) => e.hash),
+      receipts: built.receipts,
+      trieNodes: built.nodes,
+      final: true,
+    });
+    this.#headHeader = built.block.header;
+    this.#headHash = built.hash;
+    this.#headTrie = built.trie;
+  }
+
+  /**
+   * Re-validates a received block on the head: header links, roots, every tx's signature
+   * (through `verifySigs`) and re-execution. Returns it ready for `commit`; throws
+   * ChainError('CHAIN_BAD_BLOCK') naming what is wrong.
+   */
+  async validate(block: Block, verifySigs: VerifySigs, skipSig?: (hash: Hash) => boolean): Promise<BuiltBlock> {
+    const h = block.header;
+    const prev = this.#headHeader;
+    const bad = (field: string, msg: string) =>
+      new ChainError('CHAIN_BAD_BLOCK', `block ${h.height}: ${msg}`, { height: h.height, field });
+    if (h.chainId !== this.spec.chainId) throw bad('chainId', `is for chain ${h.chainId}`);
+    if (h.height !== prev.height + 1) throw bad('height', `expected height ${prev.height + 1}`);
+    if (!equalBytes(h.prevHash, this.#headHash)) throw bad('prevHash', 'does not extend the head');
+    if (h.timeMs <= prev.timeMs) throw bad('timeMs', 'is not later than its parent');
+    if (!equalBytes(h.validatorsHash, validatorsHash(this.validators))) throw bad('validatorsHash', 'wrong validator set');
+    if (!equalBytes(h.lastCommitHash, commitHash(block.lastCommit))) throw bad('lastCommitHash', 'does not match lastCommit');
+    if (!equalBytes(h.txRoot, await orderedRoot(block.txs))) throw bad('txRoot', 'does not match the txs');
+    const envs: TxEnvelope[] = [];
+    for (let i = 0; i < block.txs.length; i++) {
+      try {
+        envs.push(envelope(decodeTx(block.txs[i]), block.txs[i]));
+      } catch (e) {
+        throw bad(`txs[${i}]`, `tx ${i} is malformed: ${(e as Error).message}`);
+      }
+    }
+    const toCheck = envs.filter((e) => !skipSig?.(e.hash));
+    const ok = await verifySigs(toCheck.map(txSigCheck));
+    const badSig = ok.indexOf(false);
+    if (badSig >= 0) throw bad('txs', `tx ${toHex(toCheck[badSig].hash)} has an invalid signature`);
+    const trie = this.#headTrie.at(prev.stateRoot);
+    const state = new StateDB(trie);
+    let exec;
+    try {
+      exec = executeTxs('validate', state, { chainId: h.chainId, height: h.height, timeMs: h.timeMs, proposer: h.proposer }, envs, this.executor, this.spec.blockGasLimit);
+    } catch (e) {
+      throw bad('txs', (e as Error).message);
+    }
+    const { root, nodes } = await state.commit();
+    if (!equalBytes(root, h.stateRoot)) throw bad('stateRoot', 'does not match the re-executed state');
+    if (!equalBytes(h.receiptsRoot, await orderedRoot(exec.receipts.map(encodeReceipt)))) throw bad('receiptsRoot', 'does not match');
+    return { block, hash: headerHash(h), receipts: exec.receipts, included: exec.included, skipped: [], nodes, trie };
+  }
+}

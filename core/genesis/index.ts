@@ -1,0 +1,3 @@
+export * from './errors.js';
+export * from './genesisSpec.js';
+export * from './genesisBlock.js';

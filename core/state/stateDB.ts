@@ -1,0 +1,112 @@
+import { toHex } from '../encoding/index.js';
+import { sha256 } from '../crypto/index.js';
+import type { Trie } from '../trie/index.js';
+import type { Address, Hash } from '../types.js';
+import { decodeAccount, EMPTY_ACCOUNT, encodeAccount, isEmptyAccount, type Account } from './account.js';
+import { StateError } from './errors.js';
+import { accountKey, codeKey, storageKey } from './keys.js';
+
+/** A pending write: the hashed trie key and the new value (null = delete). */
+interface Write {
+  key: Hash;
+  value: Uint8Array | null;
+}
+
+/**
+ * The world state during block execution: synchronous reads through the trie, writes kept in
+ * an overlay with a journal so one transaction's writes can be undone without touching the
+ * others' (`snapshot`/`revertTo`). `commit` moves the overlay into the trie and hashes once.
+ * Reads are synchronous so the VM loop never awaits (the trie reads its db synchronously).
+ */
+export class StateDB {
+  private readonly trie: Trie;
+  /** hex(trie key) → pending write; insertion-ordered, so flushing is deterministic. */
+  private readonly overlay = new Map<string, Write>();
+  /** Undo log: [hex key, the overlay entry it replaced (undefined = none)]. */
+  private readonly journal: Array<[string, Write | undefined]> = [];
+
+  constructor(trie: Trie) {
+    this.trie = trie;
+  }
+
+  /** Raw read of a hashed trie key, overlay first. */
+  private read(key: Hash): Uint8Array | undefined {
+    const w = this.overlay.get(toHex(key));
+    if (w) return w.value ?? undefined;
+    return this.trie.getSync(key);
+  }
+
+  private write(key: Hash, value: Uint8Array | null): void {
+    const hex = toHex(key);
+    this.journal.push([hex, this.overlay.get(hex)]);
+    this.overlay.set(hex, { key, value });
+  }
+
+  /** The account at `address` (the empty account if none). */
+  getAccount(address: Address): Account {
+    const raw = this.read(accountKey(address));
+    return raw ? decodeAccount(raw, toHex(address)) : { ...EMPTY_ACCOUNT };
+  }
+
+  /** Replaces the account at `address`; an empty account is deleted from the trie. */
+  setAccount(address: Address, account: Account): void {
+    this.write(accountKey(address), isEmptyAccount(account) ? null : encodeAccount(account));
+  }
+
+  /** Contract code at `address`, or undefined for a plain account. */
+  getCode(address: Address): Uint8Array | undefined {
+    return this.read(codeKey(address));
+  }
+
+  /** Stores contract code and sets the account's codeHash. */
+  setCode(address: Address, code: Uint8Array): void {
+    this.write(codeKey(address), code);
+    this.setAccount(address, { ...this.getAccount(address), codeHash: sha256(code) });
+  }
+
+  /** One storage slot of a contract. */
+  getStorage(address: Address, slot: Uint8Array): Uint8Array | undefined {
+    return this.read(storageKey(address, slot));
+  }
+
+  /** Writes a storage slot; `undefined` (or an empty value) deletes it. */
+  setStorage(address: Address, slot: Uint8Array, value: Uint8Array | undefined): void {
+    this.write(storageKey(address, slot), value && value.length > 0 ? value : null);
+  }
+
+  /** A point to roll back to. */
+  snapshot(): number {
+    return this.journal.length;
+  }
+
+  /** Undoes every write made since `snapshot` was taken. */
+  revertTo(snapshot: number): void {
+    if (!Number.isSafeInteger(snapshot) || snapshot < 0 || snapshot > this.journal.length) {
+      throw new StateError('STATE_BAD_SNAPSHOT', `no snapshot ${snapshot}`, { snapshot, journal: this.journal.length });
+    }
+    while (this.journal.length > snapshot) {
+      const [hex, prev] = this.journal.pop()!;
+      if (prev) this.overlay.set(hex, prev);
+      else this.overlay.delete(hex);
+    }
+  }
+
+  /**
+   * Applies the overlay to the trie and hashes it: returns the new state root and the trie
+   * nodes to store (the caller writes them in the block's atomic batch).
+   */
+  async commit(): Promise<{ root: Hash; nodes: Array<[Uint8Array, Uint8Array]> }> {
+    for (const { key, value } of this.overlay.values()) {
+      if (value === null) await this.trie.del(key);
+      else await this.trie.put(key, value);
+    }
+    this.overlay.clear();
+    this.journal.length = 0;
+    return this.trie.flush();
+  }
+
+  /** The root of the trie as of the last commit (pending overlay writes excluded). */
+  committedRoot(): Hash {
+    return this.trie.root();
+  }
+}

@@ -1,0 +1,197 @@
+import { ClassicLevel } from 'classic-level';
+import type { AbstractSublevel } from 'abstract-level';
+import { decode, encode, equalBytes, toHex, utf8, type Value } from '../encoding/index.js';
+import { commitFromTuple, commitTuple, decodeBlock, type Block, type Commit } from '../block/index.js';
+import { receiptFromTuple, receiptTuple, type Receipt } from '../execution/index.js';
+import { LevelTrieDB } from '../trie/index.js';
+import type { Hash, Height } from '../types.js';
+import { Bucket, heightKey, META_FINAL, META_GENESIS, META_HEAD, type BucketName } from './buckets.js';
+import { StoreError } from './errors.js';
+
+type Bytes = Uint8Array;
+type Sub = AbstractSublevel<ClassicLevel<Bytes, Bytes>, Bytes | string | Buffer, Bytes, Bytes>;
+
+/** Everything one committed block adds to the store, written in one atomic batch. */
+export interface BlockWrite {
+  height: Height;
+  hash: Hash;
+  /** The encoded block (as hashed and gossiped). */
+  blockBytes: Uint8Array;
+  /** The block's own commit certificate (null for genesis and n = 1 dev blocks signed inline). */
+  commit: Commit | null;
+  txHashes: Hash[];
+  receipts: Receipt[];
+  trieNodes: Array<[Uint8Array, Uint8Array]>;
+  /** Whether this block is final on commit (always, with instant finality). */
+  final: boolean;
+}
+
+/** Where a tx sits in the chain. */
+export interface TxLocation {
+  height: Height;
+  index: number;
+}
+
+/**
+ * The chain store over classic-level (design §11): typed access to the buckets, and
+ * `writeBlock`, which puts a block, its receipts, trie nodes, indexes and the new head in
+ * ONE batch — so a crash leaves the last complete block and nothing half-written.
+ */
+export class ChainStore {
+  readonly db: ClassicLevel<Bytes, Bytes>;
+  readonly trieDB: LevelTrieDB;
+  private readonly subs: Record<BucketName, Sub>;
+
+  private constructor(db: ClassicLevel<Bytes, Bytes>) {
+    this.db = db;
+    const subs = {} as Record<BucketName, Sub>;
+    for (const name of Object.keys(Bucket) as BucketName[]) {
+      subs[name] = db.sublevel<Bytes, Bytes>(Bucket[name], { keyEncoding: 'view', valueEncoding: 'view' }) as Sub;
+    }
+    this.subs = subs;
+    this.trieDB = new LevelTrieDB(subs.trie as never);
+  }
+
+  /** Opens (creating if needed) the store in `dir`. */
+  static async open(dir: string): Promise<ChainStore> {
+    const db = new ClassicLevel<Bytes, Bytes>(dir, { keyEncoding: 'view', valueEncoding: 'view' });
+    await db.open();
+    return new ChainStore(db);
+  }
+
+  /** Closes the database. */
+  async close(): Promise<void> {
+    await this.db.close();
+  }
+
+  private meta(key: string): Uint8Array | undefined {
+    return this.subs.meta.getSync(utf8(key)) ?? undefined;
+  }
+
+  /** The stored genesis hash, if the store has been initialised. */
+  genesisHash(): Hash | undefined {
+    return this.meta(META_GENESIS);
+  }
+
+  /** The head: the highest stored block. */
+  head(): { height: Height; hash: Hash } | undefined {
+    const raw = this.meta(META_HEAD);
+    if (!raw) return undefined;
+    const v = this.decodeStored(raw, 'meta/head');
+    if (!Array.isArray(v) || typeof v[0] !== 'number' || !(v[1] instanceof Uint8Array)) throw this.corrupt('meta/head', 'bad shape');
+    return { height: v[0], hash: v[1] };
+  }
+
+  /** Highest final height. */
+  finalHeight(): Height {
+    const raw = this.meta(META_FINAL);
+    if (!raw) return 0;
+    const v = this.decodeStored(raw, 'meta/final');
+    if (typeof v !== 'number') throw this.corrupt('meta/final', 'not an integer');
+    return v;
+  }
+
+  /** Writes the genesis block (height 0) and its state, once, atomically. */
+  async writeGenesis(w: BlockWrite): Promise<void> {
+    const existing = this.genesisHash();
+    if (existing) {
+      if (!equalBytes(existing, w.hash)) {
+        throw new StoreError(
+          'STORE_GENESIS_MISMATCH',
+          `the data directory holds chain ${toHex(existing)}, not genesis ${toHex(w.hash)}`,
+          { stored: toHex(existing), expected: toHex(w.hash) },
+        );
+      }
+      return;
+    }
+    await this.writeBlock(w, [{ type: 'put', sublevel: this.subs.meta, key: utf8(META_GENESIS), value: w.hash }]);
+  }
+
+  /** Writes one committed block and everything derived from it in one atomic batch. */
+  async writeBlock(w: BlockWrite, extra: Array<{ type: 'put'; sublevel: Sub; key: Bytes; value: Bytes }> = []): Promise<void> {
+    if (w.txHashes.length !== w.receipts.length) {
+      throw new StoreError('STORE_BAD_WRITE', 'one receipt per tx is required', { height: w.height });
+    }
+    const h = heightKey(w.height);
+    const ops: Array<{ type: 'put'; sublevel: Sub; key: Bytes; value: Bytes }> = [
+      { type: 'put', sublevel: this.subs.blocks, key: h, value: w.blockBytes },
+      { type: 'put', sublevel: this.subs.blockHashes, key: w.hash, value: h },
+      { type: 'put', sublevel: this.subs.receipts, key: h, value: encode(w.receipts.map(receiptTuple)) },
+    ];
+    if (w.commit) ops.push({ type: 'put', sublevel: this.subs.commits, key: h, value: encode(commitTuple(w.commit)) });
+    w.txHashes.forEach((txh, i) => ops.push({ type: 'put', sublevel: this.subs.txIndex, key: txh, value: encode([w.height, i]) }));
+    for (const [k, v] of w.trieNodes) ops.push({ type: 'put', sublevel: this.subs.trie, key: k, value: v });
+    ops.push({ type: 'put', sublevel: this.subs.meta, key: utf8(META_HEAD), value: encode([w.height, w.hash]) });
+    if (w.final) ops.push({ type: 'put', sublevel: this.subs.meta, key: utf8(META_FINAL), value: encode(w.height) });
+    await this.db.batch([...ops, ...extra] as never);
+  }
+
+  /** The encoded block at `height`. */
+  blockBytes(height: Height): Uint8Array | undefined {
+    return this.subs.blocks.getSync(heightKey(height)) ?? undefined;
+  }
+
+  /** The block at `height`, decoded. */
+  block(height: Height): Block | undefined {
+    const raw = this.blockBytes(height);
+    if (!raw) return undefined;
+    try {
+      return decodeBlock(raw);
+    } catch (e) {
+      throw this.corrupt(`blocks/${height}`, (e as Error).message);
+    }
+  }
+
+  /** Height of the block with `hash`. */
+  heightOf(hash: Hash): Height | undefined {
+    const raw = this.subs.blockHashes.getSync(hash);
+    if (!raw) return undefined;
+    if (raw.length !== 8) throw this.corrupt('blockHashes', 'bad height key');
+    return Number(new DataView(raw.buffer, raw.byteOffset, 8).getBigUint64(0));
+  }
+
+  /** The stored commit certificate of the block at `height`. */
+  commit(height: Height): Commit | undefined {
+    const raw = this.subs.commits.getSync(heightKey(height));
+    if (!raw) return undefined;
+    try {
+      return commitFromTuple(this.decodeStored(raw, `commits/${height}`));
+    } catch (e) {
+      throw this.corrupt(`commits/${height}`, (e as Error).message);
+    }
+  }
+
+  /** Where tx `hash` was included. */
+  txLocation(hash: Hash): TxLocation | undefined {
+    const raw = this.subs.txIndex.getSync(hash);
+    if (!raw) return undefined;
+    const v = this.decodeStored(raw, 'txIndex');
+    if (!Array.isArray(v) || typeof v[0] !== 'number' || typeof v[1] !== 'number') throw this.corrupt('txIndex', 'bad shape');
+    return { height: v[0], index: v[1] };
+  }
+
+  /** The receipts of the block at `height`, in tx order. */
+  receipts(height: Height): Receipt[] | undefined {
+    const raw = this.subs.receipts.getSync(heightKey(height));
+    if (!raw) return undefined;
+    const v = this.decodeStored(raw, `receipts/${height}`);
+    if (!Array.isArray(v)) throw this.corrupt(`receipts/${height}`, 'not an array');
+    try {
+      return v.map(receiptFromTuple);
+    } catch (e) {
+      throw this.corrupt(`receipts/${height}`, (e as Error).message);
+    }
+  }
+
+  private decodeStored(raw: Uint8Array, where: string): Value {
+    try {
+      return decode(raw);
+    } catch (e) {
+      throw this.corrupt(where, (e as Error).message);
+    }
+  }
+
+  private corrupt(where: string, msg: string): StoreError {
+    return new StoreError('STORE_CORRUPT', `store is corrupt at ${where}: ${msg}`, { where });
+  }
+}

@@ -1,0 +1,3 @@
+export * from './errors.js';
+export * from './buckets.js';
+export * from './chainStore.js';

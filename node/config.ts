@@ -1,0 +1,100 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseGenesis, type GenesisSpec } from '../core/genesis/index.js';
+import devGenesisJson from '../genesis/dev.json' with { type: 'json' };
+import { NodeError } from './errors.js';
+import { readKeyFile } from './keyFile.js';
+import type { LogLevel } from './logger.js';
+import type { NodeConfig } from './node.js';
+
+/** Defaults shared by `medchain dev` and config files. */
+export const DEFAULT_RPC_HOST = '127.0.0.1';
+export const DEFAULT_RPC_PORT = 8546;
+export const DEFAULT_BLOCK_MS = 500;
+/** Largest config or genesis file read: bounds what a bad path can make us parse. */
+const MAX_CONFIG_BYTES = 64 * 1024 * 1024;
+
+/** The dev chain's genesis (genesis/dev.json). */
+export function devGenesis(): GenesisSpec {
+  return parseGenesis(devGenesisJson);
+}
+
+/** Reads and validates a genesis file; errors name the file and the field. */
+export function loadGenesisFile(file: string): GenesisSpec {
+  return parseGenesis(readJson(file, 'genesis'));
+}
+
+/** Reads a JSON file, answering a missing, huge or malformed file with a NodeError. */
+export function readJson(file: string, what: string): unknown {
+  let text: string;
+  try {
+    const buf = readFileSync(file);
+    if (buf.length > MAX_CONFIG_BYTES) throw new Error(`larger than ${MAX_CONFIG_BYTES} bytes`);
+    text = buf.toString('utf8');
+  } catch (e) {
+    throw new NodeError('NODE_BAD_CONFIG', `cannot read ${what} file ${file}: ${(e as Error).message}`, { path: file });
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new NodeError('NODE_BAD_CONFIG', `${what} file ${file} is not valid JSON: ${(e as Error).message}`, { path: file });
+  }
+}
+
+/** A node config file (`medchain start --config`); paths are relative to the file. */
+export interface ConfigFile {
+  dataDir: string;
+  genesis: string;
+  key?: string;
+  rpc?: { host?: string; port?: number };
+  blockMs?: number;
+  emptyBlockMs?: number;
+  log?: { level?: LogLevel; json?: boolean };
+}
+
+function bad(field: string, msg: string): NodeError {
+  return new NodeError('NODE_BAD_CONFIG', `config ${field}: ${msg}`, { field });
+}
+
+function optInt(v: unknown, field: string, min: number, max: number): number | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min || v > max) throw bad(field, `expected an integer in ${min}..${max}`);
+  return v;
+}
+
+/** Validates a parsed config file and loads what it points to. */
+export function parseConfig(json: unknown, baseDir: string): { node: NodeConfig; log: { level: LogLevel; json: boolean } } {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw bad('(root)', 'expected an object');
+  const c = json as Record<string, unknown>;
+  for (const k of Object.keys(c)) {
+    if (!['dataDir', 'genesis', 'key', 'rpc', 'blockMs', 'emptyBlockMs', 'log'].includes(k)) throw bad(k, 'unknown field');
+  }
+  if (typeof c.dataDir !== 'string' || c.dataDir === '') throw bad('dataDir', 'expected a path');
+  if (typeof c.genesis !== 'string' || c.genesis === '') throw bad('genesis', 'expected the path of a genesis file');
+  if (c.key !== undefined && typeof c.key !== 'string') throw bad('key', 'expected the path of a key file');
+  const rpc = (c.rpc ?? {}) as Record<string, unknown>;
+  if (typeof rpc !== 'object' || rpc === null) throw bad('rpc', 'expected an object');
+  if (rpc.host !== undefined && typeof rpc.host !== 'string') throw bad('rpc.host', 'expected a host name or address');
+  const log = (c.log ?? {}) as Record<string, unknown>;
+  if (log.level !== undefined && !['debug', 'info', 'warn', 'error'].includes(log.level as string)) {
+    throw bad('log.level', 'expected debug, info, warn or error');
+  }
+  const abs = (p: string) => path.resolve(baseDir, p);
+  return {
+    node: {
+      dataDir: abs(c.dataDir),
+      genesis: loadGenesisFile(abs(c.genesis)),
+      key: c.key ? readKeyFile(abs(c.key)) : undefined,
+      rpcHost: (rpc.host as string | undefined) ?? DEFAULT_RPC_HOST,
+      rpcPort: optInt(rpc.port, 'rpc.port', 0, 65535) ?? DEFAULT_RPC_PORT,
+      blockMs: optInt(c.blockMs, 'blockMs', 10, 3_600_000) ?? DEFAULT_BLOCK_MS,
+      emptyBlockMs: optInt(c.emptyBlockMs, 'emptyBlockMs', 10, 86_400_000),
+    },
+    log: { level: (log.level as LogLevel | undefined) ?? 'info', json: log.json === true },
+  };
+}
+
+/** Loads `medchain start --config <file>`. */
+export function loadConfigFile(file: string): ReturnType<typeof parseConfig> {
+  return parseConfig(readJson(file, 'config'), path.dirname(path.resolve(file)));
+}
