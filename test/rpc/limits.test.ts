@@ -168,4 +168,23 @@ describe('sockets that misbehave at the HTTP level', () => {
     await stillServed(srv.ws);
     await srv.server.close();
   });
+
+  it('survives clients that hang up mid-headers or mid-body', async () => {
+    const srv = await startServer();
+    const port = Number(new URL(srv.http).port);
+    const partial = [
+      'POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"jsonrpc"',
+      'POST / HTTP/1.1\r\nHost: x\r\n',
+    ];
+    for (const bytes of partial) {
+      await new Promise<void>((resolve) => {
+        const sock = connect(port, '127.0.0.1', () => {
+          sock.write(bytes);
+          setTimeout(() => (sock.destroy(), resolve()), 30);
+        });
+      });
+    }
+    expect(await post(srv.http, '{"jsonrpc":"2.0","id":1,"method":"get_data"}')).toMatchObject({ result: ['hello', 5] });
+    await srv.server.close();
+  });
 });
