@@ -10,6 +10,7 @@ import { chainApi, headerJson, receiptJson, eventJson } from '../rpc/methods/ind
 import { createRpcServer, MethodTable, SubscriptionHub, type RpcServer } from '../rpc/index.js';
 import { BlockProducer, DEFAULT_EMPTY_BLOCK_MS } from './blockProducer.js';
 import { NodeError } from './errors.js';
+import { TxIntake } from './txIntake.js';
 import type { KeyPair } from './keyFile.js';
 import type { Logger } from './logger.js';
 
@@ -107,9 +108,12 @@ export class MedchainNode {
         },
       },
     );
+    const intake = new TxIntake(mempool, store, logger);
+    await intake.replay();
     const hub = new SubscriptionHub({}, { logger });
     const methods = new MethodTable({ title: 'medchain JSON-RPC', version: VERSION });
-    methods.registerAll(chainApi({ chain, mempool, contracts: () => ({}), version: VERSION }));
+    const rpcMempool = { add: (bytes: Uint8Array) => intake.add(bytes), get: (h: Uint8Array) => mempool.get(h), get size() { return mempool.size; } };
+    methods.registerAll(chainApi({ chain, mempool: rpcMempool, contracts: () => ({}), version: VERSION }));
     const rpc = createRpcServer(
       { host: config.rpcHost, port: config.rpcPort },
       { methods, hub, logger, health: () => ({ synced: true, height: chain.head.height }) },

@@ -21,6 +21,8 @@ export const Bucket = {
   safety: 's',
   /** head, final height, genesis hash */
   meta: 'm',
+  /** tx hash → encoded tx: the mempool journal, so an accepted tx survives a crash */
+  pool: 'p',
 } as const;
 export type BucketName = keyof typeof Bucket;
 

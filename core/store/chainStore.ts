@@ -121,9 +121,29 @@ export class ChainStore {
     if (w.commit) ops.push({ type: 'put', sublevel: this.subs.commits, key: h, value: encode(commitTuple(w.commit)) });
     w.txHashes.forEach((txh, i) => ops.push({ type: 'put', sublevel: this.subs.txIndex, key: txh, value: encode([w.height, i]) }));
     for (const [k, v] of w.trieNodes) ops.push({ type: 'put', sublevel: this.subs.trie, key: k, value: v });
+    // Included txs leave the mempool journal in the same batch: never both lost and never twice.
+    for (const txh of w.txHashes) ops.push({ type: 'del', sublevel: this.subs.pool, key: txh } as never);
     ops.push({ type: 'put', sublevel: this.subs.meta, key: utf8(META_HEAD), value: encode([w.height, w.hash]) });
     if (w.final) ops.push({ type: 'put', sublevel: this.subs.meta, key: utf8(META_FINAL), value: encode(w.height) });
     await this.db.batch([...ops, ...extra] as never);
+  }
+
+  /** Journals an accepted mempool tx (awaited before the tx is acknowledged). */
+  async journalTx(hash: Hash, bytes: Uint8Array): Promise<void> {
+    await this.subs.pool.put(hash, bytes);
+  }
+
+  /** Drops txs from the mempool journal (evicted, or found stale on replay). */
+  async unjournalTxs(hashes: readonly Hash[]): Promise<void> {
+    if (hashes.length === 0) return;
+    await this.subs.pool.batch(hashes.map((key) => ({ type: 'del' as const, key })));
+  }
+
+  /** Every journaled mempool tx, as [hash, bytes]. */
+  async journaledTxs(): Promise<Array<[Hash, Uint8Array]>> {
+    const out: Array<[Hash, Uint8Array]> = [];
+    for await (const [k, v] of this.subs.pool.iterator()) out.push([k as Uint8Array, v]);
+    return out;
   }
 
   /** The encoded block at `height`. */

@@ -81,10 +81,10 @@ describe('medchain dev', () => {
     expect(node.logs()).toMatch(/INFO\s+block height=\d+ txs=\d+ ms=/);
   });
 
-  it('survives SIGKILL mid-load: every receipted tx is still there and the chain extends the same head', async () => {
+  it('survives SIGKILL mid-load: nothing receipted or accepted is lost and the chain extends the same head', async () => {
     const { node, rpc } = await start();
     let nonce = (await rpc.call<Account>('state_getAccount', [toHex(devKey(3).address)])).nonce;
-    // keep sending until a good number of txs have receipts, then kill without warning
+    // keep sending until a good number of txs have receipts ...
     const inFlight: string[] = [];
     for (let round = 0; round < 40 && receipted.length < 60; round++) {
       for (let i = 0; i < 5; i++) inFlight.push(await rpc.call<string>('tx_send', [transferHex(3, 4, nonce++, 1)]));
@@ -95,6 +95,8 @@ describe('medchain dev', () => {
         else inFlight.push(h);
       }
     }
+    // ... then a burst that is still being accepted and blocked when the process dies
+    for (let i = 0; i < 30; i++) inFlight.push(await rpc.call<string>('tx_send', [transferHex(5, 6, i, 1)]));
     const head = await rpc.call<{ height: number; headHash: string }>('chain_getInfo');
     headBeforeKill = { height: head.height, hash: head.headHash };
     await node.kill();
@@ -106,6 +108,11 @@ describe('medchain dev', () => {
     expect(same.hash).toBe(headBeforeKill.hash);
     for (const h of receipted) {
       expect(await again.rpc.call<Receipt | null>('tx_getReceipt', [h]), h).not.toBeNull();
+    }
+    // every tx the node acknowledged before dying is pooled again (journal) and gets its receipt
+    for (const h of inFlight) {
+      const r = await waitFor(() => again.rpc.call<Receipt | null>('tx_getReceipt', [h]));
+      expect(r.status).toBe('ok');
     }
     // the restarted node keeps making blocks on top
     const n3 = (await again.rpc.call<Account>('state_getAccount', [toHex(devKey(3).address)])).nonce;
