@@ -20,10 +20,12 @@ interface Write {
  */
 export class StateDB {
   private readonly trie: Trie;
-  /** hex(trie key) → pending write; insertion-ordered, so flushing is deterministic. */
+  /** mapKey(trie key) → pending write; insertion-ordered, so flushing is deterministic. */
   private readonly overlay = new Map<string, Write>();
   /** Undo log: [hex key, the overlay entry it replaced (undefined = none)]. */
   private readonly journal: Array<[string, Write | undefined]> = [];
+  /** Memo of address → trie key: a block reads each sender several times (one sha256 each). */
+  private readonly accountKeys = new Map<string, Hash>();
 
   constructor(trie: Trie) {
     this.trie = trie;
@@ -31,26 +33,36 @@ export class StateDB {
 
   /** Raw read of a hashed trie key, overlay first. */
   private read(key: Hash): Uint8Array | undefined {
-    const w = this.overlay.get(toHex(key));
+    const w = this.overlay.get(mapKey(key));
     if (w) return w.value ?? undefined;
     return this.trie.getSync(key);
   }
 
   private write(key: Hash, value: Uint8Array | null): void {
-    const hex = toHex(key);
+    const hex = mapKey(key);
     this.journal.push([hex, this.overlay.get(hex)]);
     this.overlay.set(hex, { key, value });
   }
 
   /** The account at `address` (the empty account if none). */
   getAccount(address: Address): Account {
-    const raw = this.read(accountKey(address));
+    const raw = this.read(this.accountKeyOf(address));
     return raw ? decodeAccount(raw, toHex(address)) : { ...EMPTY_ACCOUNT };
   }
 
   /** Replaces the account at `address`; an empty account is deleted from the trie. */
   setAccount(address: Address, account: Account): void {
-    this.write(accountKey(address), isEmptyAccount(account) ? null : encodeAccount(account));
+    this.write(this.accountKeyOf(address), isEmptyAccount(account) ? null : encodeAccount(account));
+  }
+
+  private accountKeyOf(address: Address): Hash {
+    const k = mapKey(address);
+    let key = this.accountKeys.get(k);
+    if (key === undefined) {
+      key = accountKey(address);
+      this.accountKeys.set(k, key);
+    }
+    return key;
   }
 
   /** Contract code at `address`, or undefined for a plain account. */
@@ -109,4 +121,9 @@ export class StateDB {
   committedRoot(): Hash {
     return this.trie.root();
   }
+}
+
+/** A Map key for bytes: latin1 is one char per byte, ~3x cheaper to build than hex. */
+function mapKey(bytes: Uint8Array): string {
+  return String.fromCharCode.apply(null, bytes as unknown as number[]);
 }
