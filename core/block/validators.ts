@@ -19,6 +19,15 @@ export function validatorsHash(validators: readonly Validator[]): Hash {
   return sha256(encode(validators.map((v) => [v.publicKey, v.power])));
 }
 
+/**
+ * Most total voting power a validator set may have: a third of 2^53-1, so the quorum test
+ * `power * 3 > total * 2` and every sum of powers stay exact in floating point. Without it a
+ * set of three validators of power ~2^53 gets wrong answers both ways (found by a test:
+ * powers [9007199254740650, 9007199254740639, 9007199254740661], the last two "reached" a
+ * quorum they do not have). CometBFT bounds its total power the same way (MaxTotalVotingPower).
+ */
+export const MAX_TOTAL_POWER = Math.floor(Number.MAX_SAFE_INTEGER / 3);
+
 /** Sum of voting power. */
 export function totalPower(validators: readonly Validator[]): number {
   let sum = 0;
@@ -26,7 +35,10 @@ export function totalPower(validators: readonly Validator[]): number {
   return sum;
 }
 
-/** Whether `power` is more than 2/3 of `total` (integer arithmetic, no floats). */
+/**
+ * Whether `power` is more than 2/3 of `total` (integer arithmetic, no floats); exact for
+ * `total` ≤ MAX_TOTAL_POWER, which every validator set must respect (genesis checks it).
+ */
 export function isQuorum(power: number, total: number): boolean {
   return power * 3 > total * 2;
 }

@@ -1,6 +1,6 @@
 import { fromHex, HexError } from '../encoding/index.js';
 import { CHAIN_ID_RE } from '../tx/index.js';
-import { validator, type Validator } from '../block/index.js';
+import { MAX_TOTAL_POWER, totalPower, validator, type Validator } from '../block/index.js';
 import type { Address } from '../types.js';
 import { GenesisError } from './errors.js';
 
@@ -73,6 +73,7 @@ export function parseGenesis(json: unknown): GenesisSpec {
     return validator(bytes(o.publicKey, `validators[${i}].publicKey`, 32), o.power === undefined ? 1 : uint(o.power, `validators[${i}].power`, 1));
   });
   if (validators.length === 0) throw fail('validators', 'at least one validator is required');
+  if (totalPower(validators) > MAX_TOTAL_POWER) throw fail('validators', `total power is above ${MAX_TOTAL_POWER}`);
   const seenVal = new Set<string>();
   validators.forEach((v, i) => {
     const k = v.address.join(',');

@@ -3,6 +3,7 @@
  * height and block they are for, signatures, and vote domain separation. Also the validator
  * set hash and orderedRoot.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { devKey, DOMAIN_TX, DOMAIN_VOTE, sha256, signDomain, verifyDomain } from '../../../core/crypto/index.js';
 import { encode, toHex } from '../../../core/encoding/index.js';
@@ -11,6 +12,7 @@ import {
   BlockError,
   checkCommit,
   isQuorum,
+  MAX_TOTAL_POWER,
   orderedRoot,
   signVote,
   totalPower,
@@ -99,6 +101,33 @@ describe('quorum', () => {
     const v = set([1]);
     expect(() => verifyCommit(CHAIN, commitBy([0]), v, expected)).not.toThrow();
     expectBadCommit(() => verifyCommit(CHAIN, commitBy([]), v, expected));
+  });
+
+  it('property: quorum over any set within MAX_TOTAL_POWER agrees with exact bigint arithmetic', () => {
+    const powers = fc.array(fc.integer({ min: 1, max: MAX_TOTAL_POWER }), { minLength: 1, maxLength: 8 });
+    fc.assert(
+      fc.property(powers, fc.array(fc.boolean(), { minLength: 8, maxLength: 8 }), (ps, signs) => {
+        let total = 0n;
+        const scaled = ps.map((p) => Math.max(1, Math.floor(p / ps.length)));
+        for (const p of scaled) total += BigInt(p);
+        const v = scaled.map((power) => ({ power }) as Validator);
+        let power = 0;
+        let exact = 0n;
+        scaled.forEach((p, i) => {
+          if (signs[i]) {
+            power += p;
+            exact += BigInt(p);
+          }
+        });
+        expect(BigInt(totalPower(v))).toBe(total);
+        expect(isQuorum(power, totalPower(v))).toBe(exact * 3n > total * 2n);
+      }),
+      { numRuns: 2000 },
+    );
+    // right at the boundary: 2/3 exactly is not a quorum, one more is
+    const third = Math.floor(MAX_TOTAL_POWER / 3);
+    expect(isQuorum(2 * third, 3 * third)).toBe(false);
+    expect(isQuorum(2 * third + 1, 3 * third)).toBe(true);
   });
 
   it('totalPower sums the set', () => {
