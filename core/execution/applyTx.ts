@@ -1,6 +1,6 @@
 import { encode } from '../encoding/index.js';
 import { addressOf, sha256 } from '../crypto/index.js';
-import type { StateDB } from '../state/index.js';
+import { MAX_BALANCE, type StateDB } from '../state/index.js';
 import type { SignedTx } from '../tx/index.js';
 import type { Address, Hash, Height } from '../types.js';
 import { ExecutionError } from './errors.js';
@@ -79,7 +79,11 @@ function transferAmount(args: unknown[]): bigint | undefined {
   return undefined;
 }
 
-/** Moves native balance; a revert outcome on bad args or insufficient funds. */
+/**
+ * Moves native balance; a revert outcome on bad args, insufficient funds, or a recipient
+ * balance that would not fit the account's uint64 (encoding it would throw and fail the
+ * whole block, every time the tx is proposed).
+ */
 function transfer(state: StateDB, from: Address, to: Address, args: unknown[]): ExecOutcome {
   const amount = transferAmount(args);
   if (amount === undefined) return { ok: false, gasUsed: 0, error: 'transfer: args must be [amount: uint]' };
@@ -87,6 +91,8 @@ function transfer(state: StateDB, from: Address, to: Address, args: unknown[]): 
   if (src.balance < amount) return { ok: false, gasUsed: 0, error: 'insufficient balance' };
   state.setAccount(from, { ...src, balance: src.balance - amount });
   const dst = state.getAccount(to);
+  // A revert undoes the debit above (applyTx reverts to its snapshot).
+  if (dst.balance + amount > MAX_BALANCE) return { ok: false, gasUsed: 0, error: 'transfer: recipient balance would exceed 2^64-1' };
   state.setAccount(to, { ...dst, balance: dst.balance + amount });
   return { ok: true, gasUsed: 0, result: null, events: [] };
 }

@@ -10,6 +10,9 @@ export interface Account {
   codeHash: Hash | null;
 }
 
+/** Largest balance an account can hold: the encoding stores it as a msgpack uint64. */
+export const MAX_BALANCE = 2n ** 64n - 1n;
+
 /** The account every address has until something is written to it. */
 export const EMPTY_ACCOUNT: Readonly<Account> = Object.freeze({ nonce: 0, balance: 0n, codeHash: null });
 

@@ -134,6 +134,18 @@ describe('transfers', () => {
     expect(nonce(1)).toBe(badArgs.length);
   });
 
+  it('a transfer that would push the recipient past 2^64-1 reverts instead of failing the block', () => {
+    const rich = new Uint8Array(20).fill(0x77);
+    state.setAccount(rich, { nonce: 0, balance: 2n ** 64n - 10n, codeHash: null });
+    const r = apply(transferEnv(1, 2, 0, 11, { to: rich }));
+    expect(r.status).toBe('reverted');
+    expect(r.error).toMatch(/exceed 2\^64-1/);
+    expect(state.getAccount(rich).balance).toBe(2n ** 64n - 10n);
+    expect(bal(1)).toBe(START);
+    expect(nonce(1)).toBe(1);
+    expect(apply(transferEnv(1, 2, 1, 9, { to: rich })).status).toBe('ok');
+    expect(state.getAccount(rich).balance).toBe(2n ** 64n - 1n);
+  });
 });
 
 describe('contract calls and deploys', () => {
