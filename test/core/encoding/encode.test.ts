@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareUtf8, decode, encode, EncodingError, equalBytes, MAX_DEPTH, toHex, type Encodable } from '../../../core/encoding/index.js';
+import { compareUtf8, decode, encode, encodeWith, EncodingError, equalBytes, MAX_DEPTH, toHex, type Encodable } from '../../../core/encoding/index.js';
 
 /** Asserts that encoding `value` fails with `code`. */
 function rejects(value: unknown, code: string): EncodingError {
@@ -158,6 +158,34 @@ describe('encode accepts', () => {
       expect(decode(bytes)).toBe(s);
       expect(Buffer.from(bytes.subarray(bytes.length - Buffer.byteLength(s)))).toEqual(Buffer.from(s, 'utf8'));
     }
+  });
+});
+
+describe('encodeWith', () => {
+  it('lends a view of the same bytes encode returns, and returns what the callback returns', () => {
+    const v = [1, 'medchain-dev', new Uint8Array(64).fill(9), { a: [2n ** 64n - 1n] }];
+    expect(encodeWith(v, (bytes) => toHex(bytes))).toBe(toHex(encode(v)));
+  });
+
+  it('keeps the lent view intact while the callback encodes other values', () => {
+    const hex = encodeWith(['outer', 'x'.repeat(100)], (bytes) => {
+      const inner = encode(['inner']);
+      const nested = encodeWith([1, 2], (b) => toHex(b));
+      expect([toHex(inner), nested]).toEqual([toHex(encode(['inner'])), '0x920102']);
+      return toHex(bytes);
+    });
+    expect(hex).toBe(toHex(encode(['outer', 'x'.repeat(100)])));
+  });
+
+  it('fails like encode and recovers after the callback throws or detaches the buffer', () => {
+    expect(() => encodeWith([0.5], () => 1)).toThrow(expect.objectContaining({ code: 'ENCODING_NOT_INTEGER' }));
+    expect(() =>
+      encodeWith([1], () => {
+        throw new Error('callback');
+      }),
+    ).toThrow('callback');
+    encodeWith([1], (bytes) => structuredClone(bytes.buffer, { transfer: [bytes.buffer as ArrayBuffer] }));
+    expect(toHex(encode([1, 'a']))).toBe('0x9201a161');
   });
 });
 
