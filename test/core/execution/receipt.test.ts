@@ -33,6 +33,32 @@ describe('receipt encoding', () => {
     expect(a).not.toEqual(b);
   });
 
+  it('rejects malformed stored tuples with an error, never a wrong receipt', () => {
+    const bads: Value[] = [
+      null,
+      5,
+      'receipt',
+      [],
+      [1, 0, null],
+      [1, 0, null, [], 'e', 'extra'],
+      [1, '5', null, []],
+      [1, -1, null, []],
+      [1, 2n ** 60n, null, []],
+      [1, 0, null, 'events'],
+      [1, 0, null, [[contract, 'E']]],
+      [1, 0, null, [['not bytes', 'E', null]]],
+      [1, 0, null, [[contract, 5, null]]],
+      [1, 0, null, [[contract.subarray(0, 19), 'E', null]]],
+      [1, 0, null, [5]],
+      [2, 0, null, []], // unknown status
+      ['ok', 0, null, []],
+      [null, 0, null, []],
+      [0, 0, null, [], 5], // error that is not a string
+      [0, 0, null, [], null],
+    ];
+    for (const b of bads) expect(() => receiptFromTuple(b), JSON.stringify(b, (_k, v) => (typeof v === 'bigint' ? `${v}n` : v))).toThrow();
+  });
+
   it('encodes deterministically (map keys sorted)', () => {
     const r1: Receipt = { status: 'ok', gasUsed: 1, result: { b: 1, a: 2 }, events: [] };
     const r2: Receipt = { status: 'ok', gasUsed: 1, result: { a: 2, b: 1 }, events: [] };
