@@ -6,11 +6,13 @@ import type { GenesisSpec } from '../core/genesis/index.js';
 import { Mempool } from '../core/mempool/index.js';
 import { SigVerifyPool, VerifiedSigCache } from '../core/sigpool/index.js';
 import { ChainStore } from '../core/store/index.js';
-import { chainApi, headerJson, receiptJson, eventJson } from '../rpc/methods/index.js';
+import { chainApi } from '../rpc/methods/index.js';
 import { createRpcServer, MethodTable, SubscriptionHub, type RpcServer } from '../rpc/index.js';
 import { BlockProducer, DEFAULT_EMPTY_BLOCK_MS } from './blockProducer.js';
 import { NodeError } from './errors.js';
 import { TxIntake } from './txIntake.js';
+import { TxWaiters } from './txWaiters.js';
+import { publish, replayEvents, txStatus } from './publisher.js';
 import type { KeyPair } from './keyFile.js';
 import type { Logger } from './logger.js';
 
@@ -53,6 +55,7 @@ export class MedchainNode {
   readonly #pool: SigVerifyPool;
   readonly #producer: BlockProducer | undefined;
   readonly #logger: Logger;
+  readonly #waiters: TxWaiters;
 
   private constructor(parts: {
     chain: Chain;
@@ -63,7 +66,9 @@ export class MedchainNode {
     pool: SigVerifyPool;
     producer: BlockProducer | undefined;
     logger: Logger;
+    waiters: TxWaiters;
   }) {
+    this.#waiters = parts.waiters;
     this.chain = parts.chain;
     this.mempool = parts.mempool;
     this.rpc = parts.rpc;
@@ -110,10 +115,26 @@ export class MedchainNode {
     );
     const intake = new TxIntake(mempool, store, logger);
     await intake.replay();
-    const hub = new SubscriptionHub({}, { logger });
+    const waiters = new TxWaiters();
+    const hub = new SubscriptionHub(
+      {
+        replayEvents: (filter, fromHeight) => replayEvents(store, fromHeight),
+        txStatus: (hash) => txStatus(chain, mempool, hash),
+      },
+      { logger },
+    );
     const methods = new MethodTable({ title: 'medchain JSON-RPC', version: VERSION });
     const rpcMempool = { add: (bytes: Uint8Array) => intake.add(bytes), get: (h: Uint8Array) => mempool.get(h), get size() { return mempool.size; } };
-    methods.registerAll(chainApi({ chain, mempool: rpcMempool, contracts: () => ({}), version: VERSION }));
+    methods.registerAll(
+      chainApi({
+        chain,
+        mempool: rpcMempool,
+        contracts: () => ({}),
+        version: VERSION,
+        waitForTx: (hash, timeoutMs) => waiters.wait(hash, timeoutMs),
+        peers: () => [],
+      }),
+    );
     const rpc = createRpcServer(
       { host: config.rpcHost, port: config.rpcPort },
       { methods, hub, logger, health: () => ({ synced: true, height: chain.head.height }) },
@@ -123,10 +144,13 @@ export class MedchainNode {
     const producer = single
       ? new BlockProducer(
           { blockMs: config.blockMs, emptyBlockMs: config.emptyBlockMs ?? DEFAULT_EMPTY_BLOCK_MS },
-          { chain, mempool, key: config.key!, validatorIndex, logger, onCommitted: (b) => publish(hub, b) },
+          { chain, mempool, key: config.key!, validatorIndex, logger, onCommitted: (b) => {
+            waiters.committed(b.included.map((e) => toHex(e.hash)));
+            publish(hub, b);
+          } },
         )
       : undefined;
-    const node = new MedchainNode({ chain, mempool, rpc, hub, store, pool, producer, logger });
+    const node = new MedchainNode({ chain, mempool, rpc, hub, store, pool, producer, logger, waiters });
     try {
       const addr = await rpc.listen();
       logger.info('rpc listening', { url: `ws://${addr.address}:${addr.port}`, http: `http://${addr.address}:${addr.port}` });
@@ -150,6 +174,7 @@ export class MedchainNode {
   /** Stops block production (finishing the block in progress), RPC, the pool and the store. */
   async stop(): Promise<void> {
     await this.#producer?.stop();
+    this.#waiters.close();
     await this.rpc.close();
     await this.#pool.close();
     await this.#store.close();
@@ -160,21 +185,4 @@ export class MedchainNode {
   async produceBlock(): Promise<BuiltBlock | undefined> {
     return this.#producer?.produce();
   }
-}
-
-/** Publishes a committed block to subscribers: head, finalized, each tx's status and events. */
-function publish(hub: SubscriptionHub, b: BuiltBlock): void {
-  const head = headerJson(b.block.header, b.hash);
-  hub.publish('newHeads', head);
-  hub.publish('finalized', head);
-  const { height } = b.block.header;
-  let eventIndex = 0;
-  b.included.forEach((e, txIndex) => {
-    const receipt = b.receipts[txIndex];
-    hub.publish('tx', { ...receiptJson(receipt, e.hash, height, txIndex, b.hash), hash: toHex(e.hash), final: true });
-    for (const ev of receipt.events) {
-      const json = eventJson(ev) as { contract: string; event: string; data: Record<string, unknown> };
-      hub.publish('events', { ...json, height, index: eventIndex++, txHash: toHex(e.hash), txIndex });
-    }
-  });
 }

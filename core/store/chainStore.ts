@@ -26,6 +26,25 @@ export interface BlockWrite {
   final: boolean;
 }
 
+/** An event as indexed by the store: its position in the chain and what it says. */
+export interface StoredEvent {
+  height: Height;
+  /** Position among all events of its block. */
+  index: number;
+  txIndex: number;
+  contract: Uint8Array;
+  event: string;
+  data: Value;
+}
+
+/** Event key: height (8 bytes BE) ‖ index within the block (4 bytes BE), so keys sort in chain order. */
+function eventKey(height: Height, index: number): Uint8Array {
+  const k = new Uint8Array(12);
+  k.set(heightKey(height));
+  new DataView(k.buffer).setUint32(8, index);
+  return k;
+}
+
 /** Where a tx sits in the chain. */
 export interface TxLocation {
   height: Height;
@@ -121,6 +140,13 @@ export class ChainStore {
     if (w.commit) ops.push({ type: 'put', sublevel: this.subs.commits, key: h, value: encode(commitTuple(w.commit)) });
     w.txHashes.forEach((txh, i) => ops.push({ type: 'put', sublevel: this.subs.txIndex, key: txh, value: encode([w.height, i]) }));
     for (const [k, v] of w.trieNodes) ops.push({ type: 'put', sublevel: this.subs.trie, key: k, value: v });
+    let eventIndex = 0;
+    w.receipts.forEach((r, txIndex) => {
+      for (const e of r.events) {
+        const value = encode([txIndex, e.contract, e.event, e.data]);
+        ops.push({ type: 'put', sublevel: this.subs.events, key: eventKey(w.height, eventIndex++), value });
+      }
+    });
     // Included txs leave the mempool journal in the same batch: never both lost and never twice.
     for (const txh of w.txHashes) ops.push({ type: 'del', sublevel: this.subs.pool, key: txh } as never);
     ops.push({ type: 'put', sublevel: this.subs.meta, key: utf8(META_HEAD), value: encode([w.height, w.hash]) });
@@ -144,6 +170,22 @@ export class ChainStore {
     const out: Array<[Hash, Uint8Array]> = [];
     for await (const [k, v] of this.subs.pool.iterator()) out.push([k as Uint8Array, v]);
     return out;
+  }
+
+  /**
+   * Events of blocks at heights ≥ `fromHeight`, in chain order (block, then position in the
+   * block). A scan: callers filter. Bounded by what the caller consumes (it is lazy).
+   */
+  async *eventsFrom(fromHeight: Height): AsyncGenerator<StoredEvent> {
+    for await (const [k, v] of this.subs.events.iterator({ gte: heightKey(fromHeight) })) {
+      const key = k as Uint8Array;
+      const dv = new DataView(key.buffer, key.byteOffset, key.byteLength);
+      const t = this.decodeStored(v, 'events');
+      if (!Array.isArray(t) || t.length !== 4 || typeof t[0] !== 'number' || !(t[1] instanceof Uint8Array) || typeof t[2] !== 'string') {
+        throw this.corrupt('events', 'bad event tuple');
+      }
+      yield { height: Number(dv.getBigUint64(0)), index: dv.getUint32(8), txIndex: t[0], contract: t[1], event: t[2], data: t[3] };
+    }
   }
 
   /** The encoded block at `height`. */

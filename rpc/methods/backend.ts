@@ -15,6 +15,10 @@ export interface ChainBackend {
   contracts(): Record<string, string>;
   /** Software version (node_version). */
   version: string;
+  /** Resolves true once tx `hash` (0x-hex) is final, false after `timeoutMs`. */
+  waitForTx(hash: string, timeoutMs: number): Promise<boolean>;
+  /** Connected peers (empty until the p2p layer is wired). */
+  peers(): Array<Record<string, unknown>>;
 }
 
 /** 32-byte hash as 0x-hex. */

@@ -13,6 +13,13 @@ export function nodeMethods(b: ChainBackend): MethodSpec[] {
       handler: () => ({ ok: true, height: b.chain.head.height, mempool: b.mempool.size }),
     },
     {
+      name: 'node_peers',
+      summary: 'Connected peers',
+      params: [],
+      result: { name: 'peers', schema: { type: 'array', items: OBJECT_SCHEMA } },
+      handler: () => b.peers(),
+    },
+    {
       name: 'node_version',
       summary: 'Software version and chain id',
       params: [],

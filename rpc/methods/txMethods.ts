@@ -14,12 +14,24 @@ const TX_HEX_SCHEMA = {
   description: 'canonical msgpack SignedTx, 0x-hex',
 } as const;
 
+/** Longest `tx_wait`: a client wanting longer calls again (bounds held connections' state). */
+const MAX_WAIT_MS = 120_000;
+/** `tx_wait` without a timeout: a few dev-node blocks, well under typical client timeouts. */
+const DEFAULT_WAIT_MS = 30_000;
+
 /** The tx API methods over `b`. */
 export function txMethods(b: ChainBackend): MethodSpec[] {
   const locate = (hash: string) => {
     const h = fromHex(hash, 32);
     const loc = b.chain.store.txLocation(h);
     return { h, loc };
+  };
+  const receiptOf = (hash: string) => {
+    const { h, loc } = locate(hash);
+    if (!loc) return null;
+    const receipt = b.chain.store.receipts(loc.height)?.[loc.index];
+    const block = b.chain.store.block(loc.height);
+    return receipt && block ? receiptJson(receipt, h, loc.height, loc.index, blockHash(block)) : null;
   };
   return [
     {
@@ -51,17 +63,26 @@ export function txMethods(b: ChainBackend): MethodSpec[] {
       },
     },
     {
+      name: 'tx_wait',
+      summary: 'Waits until a transaction is final and returns its receipt; null if it is not final within timeoutMs',
+      params: [
+        { name: 'hash', schema: HASH_SCHEMA, required: true },
+        { name: 'timeoutMs', schema: { type: 'integer', minimum: 0, maximum: MAX_WAIT_MS, description: `default ${DEFAULT_WAIT_MS}` } },
+      ],
+      result: { name: 'receipt', schema: OBJECT_OR_NULL_SCHEMA },
+      handler: async (p: { hash: string; timeoutMs?: number }) => {
+        const now = receiptOf(p.hash);
+        if (now) return now;
+        const final = await b.waitForTx(p.hash, p.timeoutMs ?? DEFAULT_WAIT_MS);
+        return final ? receiptOf(p.hash) : null;
+      },
+    },
+    {
       name: 'tx_getReceipt',
       summary: 'The receipt of an included transaction; null while pending or unknown',
       params: [{ name: 'hash', schema: HASH_SCHEMA, required: true }],
       result: { name: 'receipt', schema: OBJECT_OR_NULL_SCHEMA },
-      handler: (p: { hash: string }) => {
-        const { h, loc } = locate(p.hash);
-        if (!loc) return null;
-        const receipt = b.chain.store.receipts(loc.height)?.[loc.index];
-        const block = b.chain.store.block(loc.height);
-        return receipt && block ? receiptJson(receipt, h, loc.height, loc.index, blockHash(block)) : null;
-      },
+      handler: (p: { hash: string }) => receiptOf(p.hash),
     },
   ];
 }
