@@ -25,7 +25,7 @@ import { StateDB, type Account } from '../state/index.js';
 import type { ChainStore } from '../store/index.js';
 import { Trie } from '../trie/index.js';
 import { decodeTx, txSigningPayload } from '../tx/index.js';
-import type { Address, Hash, Height } from '../types.js';
+import type { Address, Hash } from '../types.js';
 import { ChainError } from './errors.js';
 
 /** A signature check, in the shape the sig pool takes. */
