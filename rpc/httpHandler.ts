@@ -10,7 +10,7 @@ import type { Dispatcher } from './dispatcher.js';
 import { RpcError } from './errors.js';
 import type { RpcLimits } from './limits.js';
 import type { RpcLogger } from './logger.js';
-import { TokenBucket } from './tokenBucket.js';
+import { TokenBucket } from '../core/ratelimit/tokenBucket.js';
 
 /** The node's sync state for `GET /health`. */
 export interface HealthStatus {

@@ -11,7 +11,7 @@ import { RpcError } from './errors.js';
 import type { RpcLimits } from './limits.js';
 import type { RpcLogger } from './logger.js';
 import type { ConnectionSubscriptions, NotificationSink, SubscriptionHub } from './subscriptions.js';
-import { TokenBucket } from './tokenBucket.js';
+import { TokenBucket } from '../core/ratelimit/tokenBucket.js';
 
 /** RFC 6455 §7.4.1 close codes used here. */
 export const CLOSE_GOING_AWAY = 1001;
