@@ -2,14 +2,16 @@
  * Strict canonical MessagePack decoder (design §2): accepts exactly the bytes `encode`
  * produces, so every value has one encoding (no malleability). Each rule is checked inline as
  * the bytes are read (shortest int and length forms, key order) instead of re-encoding and
- * comparing, which would double the cost of every decode.
+ * comparing, which would add an encode (~370 ns for a tx) to every decode (~190 ns for a tx,
+ * ~19 µs for a 100-tx block; Node 20, min of 30 interleaved rounds).
  *
  * Hostile input: a declared length is checked against the bytes left before anything is
  * allocated (an array or map needs at least one byte per element), and nesting is bounded by
  * MAX_DEPTH, so neither memory nor stack grows faster than the input.
  *
- * Byte strings are returned as copies (`slice`) owning their own memory: callers keep tx
- * fields, keys and hashes long after the input frame buffer has been reused.
+ * Byte strings are returned as plain `Uint8Array` copies owning their memory (also from a
+ * Buffer input): callers keep tx fields, keys and hashes long after the input frame buffer has
+ * been reused. Maps come back as null-prototype objects, so "__proto__" is an ordinary key.
  */
 import { encodingError } from './errors.js';
 import { readUtf8 } from './utf8.js';

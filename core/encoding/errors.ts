@@ -1,4 +1,5 @@
 import { MedchainError } from '../errors.js';
+import { MAX_DEPTH } from './value.js';
 
 /**
  * Each canonical-encoding rule (design §2) that `decode` or `encode` can find broken,
@@ -17,7 +18,7 @@ export const ENCODING_RULES = {
   ENCODING_MAP_KEY_ORDER: 'map keys are sorted by their UTF-8 bytes',
   ENCODING_MAP_DUPLICATE_KEY: 'map keys are unique',
   ENCODING_INVALID_UTF8: 'strings are valid UTF-8',
-  ENCODING_TOO_DEEP: 'containers nest at most MAX_DEPTH (64) deep',
+  ENCODING_TOO_DEEP: `containers nest at most ${MAX_DEPTH} deep`,
   ENCODING_TUPLE_ARITY: 'the value is an array of the expected length',
   // encode: the JS value has no canonical encoding
   ENCODING_NOT_INTEGER: 'numbers are integers (no NaN, Infinity or fractions)',
