@@ -12,6 +12,7 @@
 import { TrieError } from './errors.js';
 import { compactLength, compactToNibbles, hasTerminator, writeCompact } from './hexPrefix.js';
 import { headerLength, readHeader, stringLength, writeHeader, writeString, type RlpHeader } from './rlp.js';
+import { bytesKey } from './trieDB.js';
 
 /** Length of a hash reference; nodes whose encoding is shorter are embedded in their parent. */
 export const HASH_LENGTH = 32;
@@ -45,9 +46,29 @@ export class FullNode {
   }
 }
 
-/** A reference to a node stored under `ref` (its hash), resolved on demand. */
+/**
+ * A reference to a node stored under its hash, resolved on demand. Built from a 32-byte
+ * hash, or lazily from where the hash sits in a decoded parent: a decoded branch has up to
+ * 16 of these and a walk follows one, so the others never materialise a view or a key.
+ */
 export class HashNode {
-  constructor(readonly ref: Uint8Array) {}
+  #ref: Uint8Array | undefined;
+  #key: string | undefined;
+  constructor(
+    private readonly raw: Uint8Array,
+    private readonly offset = -1,
+  ) {
+    this.#ref = offset < 0 ? raw : undefined;
+    this.#key = undefined;
+  }
+  /** The hash. */
+  get ref(): Uint8Array {
+    return (this.#ref ??= this.raw.subarray(this.offset, this.offset + HASH_LENGTH));
+  }
+  /** The hash as a `bytesKey` string (cached: upper levels are resolved again and again). */
+  get key(): string {
+    return (this.#key ??= bytesKey(this.ref));
+  }
 }
 
 /** A node of the trie. */
@@ -72,8 +93,15 @@ function childRef(c: TrieNode): Uint8Array {
   return r;
 }
 
-/** RLP encoding of a node whose children all have refs (clean, or hashed bottom-up). */
-export function encodeNode(n: ShortNode | FullNode): Uint8Array {
+/** Returns `size` zeroed bytes to encode a node into. */
+export type Allocator = (size: number) => Uint8Array;
+const fresh: Allocator = (size) => new Uint8Array(size);
+
+/**
+ * RLP encoding of a node whose children all have refs (clean, or hashed bottom-up), written
+ * into memory from `alloc` (default: a new array).
+ */
+export function encodeNode(n: ShortNode | FullNode, alloc: Allocator = fresh): Uint8Array {
   if (n instanceof ShortNode) {
     const kLen = compactLength(n.key);
     const kEnc = kLen === 1 ? 1 : headerLength(kLen) + kLen;
@@ -81,7 +109,7 @@ export function encodeNode(n: ShortNode | FullNode): Uint8Array {
     const val = n.val;
     const vEnc = leaf ? stringLength(val as Uint8Array) : refLength(childRef(val as TrieNode));
     const payload = kEnc + vEnc;
-    const out = new Uint8Array(headerLength(payload) + payload);
+    const out = alloc(headerLength(payload) + payload);
     let pos = writeHeader(out, 0, 0xc0, payload);
     // A compact path's first byte is a flag below 0x40, so a 1-byte path is its own RLP.
     if (kLen !== 1) pos = writeHeader(out, pos, 0x80, kLen);
@@ -98,7 +126,7 @@ export function encodeNode(n: ShortNode | FullNode): Uint8Array {
   }
   const value = ch[16] as Uint8Array | undefined;
   payload += value === undefined ? 1 : stringLength(value);
-  const out = new Uint8Array(headerLength(payload) + payload);
+  const out = alloc(headerLength(payload) + payload);
   let pos = writeHeader(out, 0, 0xc0, payload);
   for (let i = 0; i < 16; i++) {
     const c = ch[i] as TrieNode | undefined;
@@ -122,7 +150,7 @@ function decodeRef(raw: Uint8Array, itemPos: number, h: RlpHeader, allowEmpty: b
     return decodeAt(raw, itemPos, end, raw.subarray(itemPos, end));
   }
   const len = h.end - h.start;
-  if (len === HASH_LENGTH) return new HashNode(raw.subarray(h.start, h.end));
+  if (len === HASH_LENGTH) return new HashNode(raw, h.start);
   if (len === 0 && allowEmpty) return undefined;
   return bad(`child reference of ${len} bytes (want ${allowEmpty ? '0 or ' : ''}32)`);
 }

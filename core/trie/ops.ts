@@ -29,7 +29,7 @@ export function getValue(store: NodeStore, n: Child | undefined, key: Uint8Array
     } else if (n instanceof FullNode) {
       n = n.children[key[pos++]];
     } else {
-      n = store.resolve(n.ref, key, pos);
+      n = store.resolve(n, key, pos);
     }
   }
 }
@@ -39,7 +39,8 @@ export function insert(store: NodeStore, n: Child | undefined, key: Uint8Array, 
   if (pos === key.length) {
     return n instanceof Uint8Array && equalBytes(n, value) ? n : value;
   }
-  if (n === undefined) return new ShortNode(key.subarray(pos), value);
+  // A copy, not a view: `key` is the trie's scratch buffer (see keyToNibbles).
+  if (n === undefined) return new ShortNode(key.slice(pos), value);
   if (n instanceof ShortNode) {
     const nk = n.key;
     const m = prefixLength(key, pos, nk);
@@ -69,7 +70,7 @@ export function insert(store: NodeStore, n: Child | undefined, key: Uint8Array, 
     return f;
   }
   if (n instanceof HashNode) {
-    const rn = store.resolve(n.ref, key, pos);
+    const rn = store.resolve(n, key, pos, false);
     const nn = insert(store, rn, key, pos, value);
     return nn === rn ? n : nn;
   }
@@ -131,13 +132,13 @@ export function remove(store: NodeStore, n: Child | undefined, key: Uint8Array, 
         const path = new Uint8Array(pos + 1);
         path.set(key.subarray(0, pos));
         path[pos] = only;
-        c = store.resolve(c.ref, path, pos + 1);
+        c = store.resolve(c, path, pos + 1, false);
       }
       if (c instanceof ShortNode) return new ShortNode(concatNibbles(Uint8Array.of(only), c.key), c.val);
     }
     return new ShortNode(Uint8Array.of(only), rest);
   }
-  const rn = store.resolve(n.ref, key, pos);
+  const rn = store.resolve(n, key, pos, false);
   const nn = remove(store, rn, key, pos);
   return nn === rn ? n : nn;
 }

@@ -18,7 +18,7 @@ export function collectProof(store: NodeStore, root: Child | undefined, key: Uin
   let pos = 0;
   for (;;) {
     if (n === undefined || n instanceof Uint8Array) return proof;
-    if (n instanceof HashNode) n = store.resolve(n.ref, key, pos);
+    if (n instanceof HashNode) n = store.resolve(n, key, pos);
     const ref = n.ref as Uint8Array;
     if (proof.length === 0) proof.push(ref.length < HASH_LENGTH ? ref : encodeNode(n));
     else if (ref.length === HASH_LENGTH) proof.push(encodeNode(n));

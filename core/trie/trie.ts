@@ -18,7 +18,7 @@ import { getValue, insert, remove } from './ops.js';
 import { collectProof, verifyProof } from './proof.js';
 import { sha256 } from './sha256.js';
 import { MemoryTrieDB, type TrieDB } from './trieDB.js';
-import { checkKey, checkValue, copyBytes } from './validate.js';
+import { checkKey, checkValue, copyBytes, MAX_KEY_LENGTH } from './validate.js';
 
 /** Options of `new Trie()`. */
 export interface TrieOptions {
@@ -57,6 +57,8 @@ export class Trie {
   #dirty = false;
   /** Nodes `commit` flushed whose batch has not succeeded yet (retried by the next commit). */
   #unwritten: NodeEntry[] = [];
+  /** Where keys are converted to nibble paths (see keyToNibbles). */
+  readonly #scratch = new Uint8Array(2 * MAX_KEY_LENGTH + 1);
 
   /** Opens the trie at `opts.root` (lazily: a missing root surfaces on first read). */
   constructor(opts: TrieOptions = {}) {
@@ -124,7 +126,7 @@ export class Trie {
   /** `get` without the promise, for synchronous callers (the VM's state reads). */
   getSync(key: Uint8Array): Uint8Array | undefined {
     checkKey(key, this.#keyLength);
-    const v = getValue(this.#store, this.#root, keyToNibbles(key));
+    const v = getValue(this.#store, this.#root, keyToNibbles(key, this.#scratch));
     return v === undefined ? undefined : copyBytes(v);
   }
 
@@ -133,7 +135,7 @@ export class Trie {
     checkKey(key, this.#keyLength);
     checkValue(value);
     if (value.length === 0) return this.#remove(key);
-    const nr = insert(this.#store, this.#root, keyToNibbles(key), 0, copyBytes(value));
+    const nr = insert(this.#store, this.#root, keyToNibbles(key, this.#scratch), 0, copyBytes(value));
     if (nr !== this.#root) {
       this.#root = nr;
       this.#dirty = true;
@@ -147,7 +149,7 @@ export class Trie {
   }
 
   #remove(key: Uint8Array): void {
-    const nr = remove(this.#store, this.#root, keyToNibbles(key), 0);
+    const nr = remove(this.#store, this.#root, keyToNibbles(key, this.#scratch), 0);
     if (nr !== this.#root) {
       this.#root = nr;
       this.#dirty = true;
@@ -164,7 +166,7 @@ export class Trie {
     if (!this.#dirty) return { root: copyBytes(this.#rootHash), nodes: [] };
     const nodes: NodeEntry[] = [];
     const root = this.#root;
-    this.#rootHash = root === undefined ? copyBytes(this.#emptyRoot) : hashRoot(root as Exclude<Child, Uint8Array>, this.#store.hash, nodes);
+    this.#rootHash = root === undefined ? copyBytes(this.#emptyRoot) : hashRoot(root as Exclude<Child, Uint8Array>, this.#store.digest, nodes);
     this.#dirty = false;
     this.#store.addPending(this.#rootHash, nodes);
     return { root: copyBytes(this.#rootHash), nodes };
@@ -195,7 +197,7 @@ export class Trie {
     let start: Child | undefined = this.#root;
     // Uncommitted changes have no hashes yet: prove the committed state from its stored nodes.
     if (this.#dirty) start = equalBytes(this.#rootHash, this.#emptyRoot) ? undefined : new HashNode(this.#rootHash);
-    return collectProof(this.#store, start, keyToNibbles(key));
+    return collectProof(this.#store, start, keyToNibbles(key, this.#scratch));
   }
 
   /**
