@@ -113,6 +113,11 @@ export class Trie {
     return copyBytes(this.#emptyRoot);
   }
 
+  /** Node-cache and pending-flush sizes (shared by tries made with `at`), for metrics and tests. */
+  get stats(): { cachedNodes: number; pendingNodes: number } {
+    return { cachedNodes: this.#store.cachedNodes, pendingNodes: this.#store.pendingNodes };
+  }
+
   /** Whether there are changes not yet flushed. */
   get dirty(): boolean {
     return this.#dirty;
