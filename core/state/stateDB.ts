@@ -24,6 +24,13 @@ export class StateDB {
   private readonly overlay = new Map<string, Write>();
   /** Undo log: [hex key, the overlay entry it replaced (undefined = none)]. */
   private readonly journal: Array<[string, Write | undefined]> = [];
+  /**
+   * Live snapshots, ascending: [id, journal length when taken] (go-ethereum's validRevisions).
+   * Ids are never reused, so a snapshot taken inside a range that was since reverted, or
+   * before a commit, is rejected instead of silently rolling back to an unrelated point.
+   */
+  private readonly revisions: Array<[number, number]> = [];
+  private nextRevision = 0;
   /** Memo of address → trie key: a block reads each sender several times (one sha256 each). */
   private readonly accountKeys = new Map<string, Hash>();
 
@@ -88,19 +95,41 @@ export class StateDB {
 
   /** A point to roll back to. */
   snapshot(): number {
-    return this.journal.length;
+    const id = this.nextRevision++;
+    this.revisions.push([id, this.journal.length]);
+    return id;
   }
 
-  /** Undoes every write made since `snapshot` was taken. */
+  /**
+   * Undoes every write made since `snapshot` was taken. Snapshots taken after it become
+   * invalid; it stays valid itself (reverting to it again is a no-op).
+   */
   revertTo(snapshot: number): void {
-    if (!Number.isSafeInteger(snapshot) || snapshot < 0 || snapshot > this.journal.length) {
-      throw new StateError('STATE_BAD_SNAPSHOT', `no snapshot ${snapshot}`, { snapshot, journal: this.journal.length });
+    const at = this.revisionIndex(snapshot);
+    if (at < 0) {
+      throw new StateError('STATE_BAD_SNAPSHOT', `no snapshot ${snapshot}`, { snapshot, live: this.revisions.length });
     }
-    while (this.journal.length > snapshot) {
+    const length = this.revisions[at][1];
+    this.revisions.length = at + 1;
+    while (this.journal.length > length) {
       const [hex, prev] = this.journal.pop()!;
       if (prev) this.overlay.set(hex, prev);
       else this.overlay.delete(hex);
     }
+  }
+
+  /** Index of live snapshot `id` in `revisions` (binary search: ids ascend), or -1. */
+  private revisionIndex(id: number): number {
+    let lo = 0;
+    let hi = this.revisions.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const v = this.revisions[mid][0];
+      if (v === id) return mid;
+      if (v < id) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
   }
 
   /**
@@ -114,6 +143,7 @@ export class StateDB {
     }
     this.overlay.clear();
     this.journal.length = 0;
+    this.revisions.length = 0;
     return this.trie.flush();
   }
 

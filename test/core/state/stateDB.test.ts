@@ -279,6 +279,32 @@ for (const backend of trieBackends(tmp)) {
       expect(state.getAccount(A)).toEqual(acct(1, 1n));
     });
 
+    it('a snapshot taken inside a reverted range is no longer valid', async () => {
+      const { state } = await fresh();
+      const outer = state.snapshot();
+      state.setAccount(A, acct(1, 1n));
+      const inner = state.snapshot();
+      state.setAccount(B, acct(1, 1n));
+      state.revertTo(outer);
+      // later writes must not make the stale inner id point somewhere again
+      state.setAccount(C, acct(1, 1n));
+      state.setAccount(C, acct(2, 2n));
+      expectStateError(() => state.revertTo(inner), 'STATE_BAD_SNAPSHOT');
+      expect(state.getAccount(C)).toEqual(acct(2, 2n));
+    });
+
+    it('snapshots from before a commit are invalid after it', async () => {
+      const { state } = await fresh();
+      state.setAccount(A, acct(1, 1n));
+      const s = state.snapshot();
+      state.setAccount(A, acct(2, 2n));
+      await state.commit();
+      state.setAccount(A, acct(3, 3n));
+      state.setAccount(B, acct(3, 3n));
+      expectStateError(() => state.revertTo(s), 'STATE_BAD_SNAPSHOT');
+      expect(state.getAccount(A)).toEqual(acct(3, 3n));
+    });
+
     it('reports corrupt stored account bytes as STATE_CORRUPT_ACCOUNT naming the address', async () => {
       const { db, trie } = await fresh();
       const garbage: Value[] = [[1, 2], 'x', [-1, 0, null]];
