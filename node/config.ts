@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseGenesis, type GenesisSpec } from '../core/genesis/index.js';
 import devGenesisJson from '../genesis/dev.json' with { type: 'json' };
+import { readBoundedFile } from './boundedRead.js';
 import { NodeError } from './errors.js';
 import { readKeyFile } from './keyFile.js';
 import type { LogLevel } from './logger.js';
@@ -28,9 +28,7 @@ export function loadGenesisFile(file: string): GenesisSpec {
 export function readJson(file: string, what: string): unknown {
   let text: string;
   try {
-    const buf = readFileSync(file);
-    if (buf.length > MAX_CONFIG_BYTES) throw new Error(`larger than ${MAX_CONFIG_BYTES} bytes`);
-    text = buf.toString('utf8');
+    text = readBoundedFile(file, MAX_CONFIG_BYTES).toString('utf8');
   } catch (e) {
     throw new NodeError('NODE_BAD_CONFIG', `cannot read ${what} file ${file}: ${(e as Error).message}`, { path: file });
   }

@@ -1,7 +1,11 @@
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, writeFileSync } from 'node:fs';
 import { addressOf, generateSecretKey, getPublicKey } from '../core/crypto/index.js';
 import { fromHex, toHex } from '../core/encoding/index.js';
+import { readBoundedFile } from './boundedRead.js';
 import { NodeError } from './errors.js';
+
+/** Largest key file read (a real one is ~200 bytes): a wrong path must not make us read a disk image. */
+const MAX_KEY_FILE_BYTES = 64 * 1024;
 
 /** A node or account key as stored on disk. */
 export interface KeyPair {
@@ -32,7 +36,7 @@ export function writeKeyFile(path: string, key: KeyPair): void {
 export function readKeyFile(path: string): KeyPair {
   let json: unknown;
   try {
-    json = JSON.parse(readFileSync(path, 'utf8'));
+    json = JSON.parse(readBoundedFile(path, MAX_KEY_FILE_BYTES).toString('utf8'));
   } catch (e) {
     throw new NodeError('NODE_BAD_KEY', `key file ${path}: ${(e as Error).message}`, { path });
   }
