@@ -54,6 +54,14 @@ function bad(field: string, msg: string): NodeError {
   return new NodeError('NODE_BAD_CONFIG', `config ${field}: ${msg}`, { field });
 }
 
+/** An optional object section of the config (absent = empty) that may hold only `keys`. */
+function section(v: unknown, name: string, keys: readonly string[]): Record<string, unknown> {
+  if (v === undefined) return {};
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw bad(name, 'expected an object');
+  for (const k of Object.keys(v)) if (!keys.includes(k)) throw bad(`${name}.${k}`, 'unknown field');
+  return v as Record<string, unknown>;
+}
+
 function optInt(v: unknown, field: string, min: number, max: number): number | undefined {
   if (v === undefined) return undefined;
   if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min || v > max) throw bad(field, `expected an integer in ${min}..${max}`);
@@ -69,20 +77,20 @@ export function parseConfig(json: unknown, baseDir: string): { node: NodeConfig;
   }
   if (typeof c.dataDir !== 'string' || c.dataDir === '') throw bad('dataDir', 'expected a path');
   if (typeof c.genesis !== 'string' || c.genesis === '') throw bad('genesis', 'expected the path of a genesis file');
-  if (c.key !== undefined && typeof c.key !== 'string') throw bad('key', 'expected the path of a key file');
-  const rpc = (c.rpc ?? {}) as Record<string, unknown>;
-  if (typeof rpc !== 'object' || rpc === null) throw bad('rpc', 'expected an object');
+  if (c.key !== undefined && (typeof c.key !== 'string' || c.key === '')) throw bad('key', 'expected the path of a key file');
+  const rpc = section(c.rpc, 'rpc', ['host', 'port']);
   if (rpc.host !== undefined && typeof rpc.host !== 'string') throw bad('rpc.host', 'expected a host name or address');
-  const log = (c.log ?? {}) as Record<string, unknown>;
+  const log = section(c.log, 'log', ['level', 'json']);
   if (log.level !== undefined && !['debug', 'info', 'warn', 'error'].includes(log.level as string)) {
     throw bad('log.level', 'expected debug, info, warn or error');
   }
+  if (log.json !== undefined && typeof log.json !== 'boolean') throw bad('log.json', 'expected true or false');
   const abs = (p: string) => path.resolve(baseDir, p);
   return {
     node: {
       dataDir: abs(c.dataDir),
       genesis: loadGenesisFile(abs(c.genesis)),
-      key: c.key ? readKeyFile(abs(c.key)) : undefined,
+      key: c.key !== undefined ? readKeyFile(abs(c.key)) : undefined,
       rpcHost: (rpc.host as string | undefined) ?? DEFAULT_RPC_HOST,
       rpcPort: optInt(rpc.port, 'rpc.port', 0, 65535) ?? DEFAULT_RPC_PORT,
       blockMs: optInt(c.blockMs, 'blockMs', 10, 3_600_000) ?? DEFAULT_BLOCK_MS,
