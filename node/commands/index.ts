@@ -1,7 +1,10 @@
 import type { Command } from './command.js';
 import { initCommand } from './init.js';
 import { keysCommand } from './keys.js';
+import { queryCommand } from './query.js';
 import { devCommand, startCommand } from './run.js';
+import { statusCommand } from './status.js';
+import { txCommand } from './tx.js';
 
 /** Every `medchain` command, in the order `help` lists them. Add new commands here. */
-export const COMMANDS: readonly Command[] = [devCommand, startCommand, initCommand, keysCommand];
+export const COMMANDS: readonly Command[] = [devCommand, startCommand, initCommand, keysCommand, txCommand, queryCommand, statusCommand];
