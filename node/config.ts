@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { parseGenesis, type GenesisSpec } from '../core/genesis/index.js';
+import { GenesisError, parseGenesis, type GenesisSpec } from '../core/genesis/index.js';
 import devGenesisJson from '../genesis/dev.json' with { type: 'json' };
 import { readBoundedFile } from './boundedRead.js';
 import { NodeError } from './errors.js';
@@ -68,6 +68,24 @@ function optInt(v: unknown, field: string, min: number, max: number): number | u
   return v;
 }
 
+/**
+ * Loads the file a config field points to, so that any failure names that field (and keeps
+ * the inner field, e.g. the genesis's, as `<field>Field`): "config genesis: … validators …".
+ */
+function loadReferenced<T>(field: string, file: string, load: (file: string) => T): T {
+  try {
+    return load(file);
+  } catch (e) {
+    if (e instanceof NodeError) {
+      throw new NodeError(e.code, `config ${field}: ${e.message}`, { ...e.context, field, [`${field}Field`]: e.context.field });
+    }
+    if (e instanceof GenesisError) {
+      throw new NodeError('NODE_BAD_CONFIG', `config ${field}: ${file}: ${e.message}`, { path: file, field, [`${field}Field`]: e.context.field });
+    }
+    throw e;
+  }
+}
+
 /** Validates a parsed config file and loads what it points to. */
 export function parseConfig(json: unknown, baseDir: string): { node: NodeConfig; log: { level: LogLevel; json: boolean } } {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) throw bad('(root)', 'expected an object');
@@ -89,8 +107,8 @@ export function parseConfig(json: unknown, baseDir: string): { node: NodeConfig;
   return {
     node: {
       dataDir: abs(c.dataDir),
-      genesis: loadGenesisFile(abs(c.genesis)),
-      key: c.key !== undefined ? readKeyFile(abs(c.key)) : undefined,
+      genesis: loadReferenced('genesis', abs(c.genesis), loadGenesisFile),
+      key: c.key !== undefined ? loadReferenced('key', abs(c.key), readKeyFile) : undefined,
       rpcHost: (rpc.host as string | undefined) ?? DEFAULT_RPC_HOST,
       rpcPort: optInt(rpc.port, 'rpc.port', 0, 65535) ?? DEFAULT_RPC_PORT,
       blockMs: optInt(c.blockMs, 'blockMs', 10, 3_600_000) ?? DEFAULT_BLOCK_MS,
