@@ -1,6 +1,6 @@
 import { chmodSync, writeFileSync } from 'node:fs';
 import { addressOf, generateSecretKey, getPublicKey } from '../core/crypto/index.js';
-import { fromHex, toHex } from '../core/encoding/index.js';
+import { equalBytes, fromHex, toHex } from '../core/encoding/index.js';
 import { readBoundedFile } from './boundedRead.js';
 import { NodeError } from './errors.js';
 
@@ -25,11 +25,18 @@ export function newKeyPair(): KeyPair {
   return keyPair(generateSecretKey());
 }
 
-/** Writes a key file `{secretKey, publicKey, address}` readable by the owner only. */
+/** Writes a key file `{secretKey, publicKey, address}` readable by the owner only; never overwrites. */
 export function writeKeyFile(path: string, key: KeyPair): void {
   const json = { secretKey: toHex(key.secretKey), publicKey: toHex(key.publicKey), address: toHex(key.address) };
-  writeFileSync(path, JSON.stringify(json, null, 2) + '\n', { mode: 0o600, flag: 'wx' });
-  chmodSync(path, 0o600);
+  try {
+    writeFileSync(path, JSON.stringify(json, null, 2) + '\n', { mode: 0o600, flag: 'wx' });
+    chmodSync(path, 0o600);
+  } catch (e) {
+    const exists = (e as { code?: string }).code === 'EEXIST';
+    throw new NodeError('NODE_BAD_KEY', exists ? `key file ${path} already exists; not overwriting` : `cannot write key file ${path}: ${(e as Error).message}`, {
+      path,
+    });
+  }
 }
 
 /** Reads and checks a key file: the public key and address must match the secret. */
@@ -38,17 +45,33 @@ export function readKeyFile(path: string): KeyPair {
   try {
     json = JSON.parse(readBoundedFile(path, MAX_KEY_FILE_BYTES).toString('utf8'));
   } catch (e) {
-    throw new NodeError('NODE_BAD_KEY', `key file ${path}: ${(e as Error).message}`, { path });
+    // The parser's message may quote the text around the error, i.e. the secret: keep only where.
+    const where = e instanceof SyntaxError ? / at position \d+| \(line \d+ column \d+\)/.exec(e.message)?.[0] : undefined;
+    const msg = e instanceof SyntaxError ? `not valid JSON${where ?? ''}` : (e as Error).message;
+    throw new NodeError('NODE_BAD_KEY', `key file ${path}: ${msg}`, { path });
   }
-  const o = json as Record<string, unknown>;
+  const o = (typeof json === 'object' && json !== null ? json : {}) as Record<string, unknown>;
   let key: KeyPair;
   try {
-    key = keyPair(fromHex(o?.secretKey as string, 32));
+    key = keyPair(fromHex(o.secretKey as string, 32));
   } catch {
     throw new NodeError('NODE_BAD_KEY', `key file ${path}: secretKey must be 0x-prefixed 32-byte hex`, { path, field: 'secretKey' });
   }
-  if (o.publicKey !== undefined && o.publicKey !== toHex(key.publicKey)) {
-    throw new NodeError('NODE_BAD_KEY', `key file ${path}: publicKey does not match secretKey`, { path, field: 'publicKey' });
+  // Optional copies of what the secret determines: if present they must agree (any hex case).
+  for (const [field, expected] of [
+    ['publicKey', key.publicKey],
+    ['address', key.address],
+  ] as const) {
+    if (o[field] === undefined) continue;
+    let given: Uint8Array;
+    try {
+      given = fromHex(o[field] as string, expected.length);
+    } catch {
+      throw new NodeError('NODE_BAD_KEY', `key file ${path}: ${field} must be 0x-prefixed ${expected.length}-byte hex`, { path, field });
+    }
+    if (!equalBytes(given, expected)) {
+      throw new NodeError('NODE_BAD_KEY', `key file ${path}: ${field} does not match secretKey`, { path, field });
+    }
   }
   return key;
 }
