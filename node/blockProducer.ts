@@ -3,6 +3,7 @@ import type { BuiltBlock, Chain } from '../core/chain/index.js';
 import type { Mempool } from '../core/mempool/index.js';
 import type { KeyPair } from './keyFile.js';
 import type { Logger } from './logger.js';
+import type { SerialQueue } from './serialQueue.js';
 
 /** Options of the single-validator block producer. */
 export interface BlockProducerOptions {
@@ -28,7 +29,8 @@ export class BlockProducer {
   readonly #key: KeyPair;
   readonly #index: number;
   readonly #logger: Logger;
-  readonly #onCommitted: (built: BuiltBlock) => void;
+  readonly #onCommitted: (built: BuiltBlock, commit: Commit) => void;
+  readonly #writes: SerialQueue;
   #timer: NodeJS.Timeout | undefined;
   #inProgress: Promise<void> | undefined;
   #lastBlockAt = Date.now();
@@ -36,7 +38,15 @@ export class BlockProducer {
 
   constructor(
     opts: BlockProducerOptions,
-    deps: { chain: Chain; mempool: Mempool; key: KeyPair; validatorIndex: number; logger: Logger; onCommitted: (b: BuiltBlock) => void },
+    deps: {
+      chain: Chain;
+      mempool: Mempool;
+      key: KeyPair;
+      validatorIndex: number;
+      logger: Logger;
+      writes: SerialQueue;
+      onCommitted: (b: BuiltBlock, commit: Commit) => void;
+    },
   ) {
     this.#opts = opts;
     this.#chain = deps.chain;
@@ -45,6 +55,7 @@ export class BlockProducer {
     this.#index = deps.validatorIndex;
     this.#logger = deps.logger;
     this.#onCommitted = deps.onCommitted;
+    this.#writes = deps.writes;
   }
 
   /** Starts the production loop. */
@@ -66,7 +77,7 @@ export class BlockProducer {
     const candidates = this.#mempool.pending(this.#chain.spec.blockGasLimit);
     if (candidates.length === 0 && Date.now() - this.#lastBlockAt < this.#opts.emptyBlockMs) return;
     try {
-      await this.produce(candidates);
+      await this.#writes.run(() => this.produce(candidates));
     } catch (e) {
       // A failed block leaves the head unchanged (nothing was written); the next tick retries.
       this.#logger.error('block production failed', { height: this.#chain.head.height + 1 }, e);
@@ -88,16 +99,15 @@ export class BlockProducer {
     };
     await chain.commit(built, commit);
     this.#lastBlockAt = Date.now();
-    this.#mempool.removeCommitted(built.included.map((e) => e.hash));
     for (const s of built.skipped) {
       // Stale nonces can never apply again; other skips (block full) wait for the next block.
       if (s.error.code === 'EXEC_BAD_NONCE' || s.error.code === 'EXEC_BAD_CHAIN_ID' || s.error.code === 'EXEC_INTRINSIC_GAS') {
         this.#mempool.remove(s.tx.hash);
       }
     }
+    this.#onCommitted(built, commit);
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     this.#logger.info('block', { height, txs: built.included.length, ms: Math.round(ms * 10) / 10, mempool: this.#mempool.size });
-    this.#onCommitted(built);
     return built;
   }
 

@@ -48,6 +48,7 @@ export interface ConfigFile {
   blockMs?: number;
   emptyBlockMs?: number;
   log?: { level?: LogLevel; json?: boolean };
+  p2p?: { host?: string; port?: number; peers?: string[] };
 }
 
 function bad(field: string, msg: string): NodeError {
@@ -91,7 +92,7 @@ export function parseConfig(json: unknown, baseDir: string): { node: NodeConfig;
   if (typeof json !== 'object' || json === null || Array.isArray(json)) throw bad('(root)', 'expected an object');
   const c = json as Record<string, unknown>;
   for (const k of Object.keys(c)) {
-    if (!['dataDir', 'genesis', 'key', 'rpc', 'blockMs', 'emptyBlockMs', 'log'].includes(k)) throw bad(k, 'unknown field');
+    if (!['dataDir', 'genesis', 'key', 'rpc', 'blockMs', 'emptyBlockMs', 'log', 'p2p'].includes(k)) throw bad(k, 'unknown field');
   }
   if (typeof c.dataDir !== 'string' || c.dataDir === '') throw bad('dataDir', 'expected a path');
   if (typeof c.genesis !== 'string' || c.genesis === '') throw bad('genesis', 'expected the path of a genesis file');
@@ -103,6 +104,13 @@ export function parseConfig(json: unknown, baseDir: string): { node: NodeConfig;
     throw bad('log.level', 'expected debug, info, warn or error');
   }
   if (log.json !== undefined && typeof log.json !== 'boolean') throw bad('log.json', 'expected true or false');
+  const p2p = (c.p2p ?? {}) as Record<string, unknown>;
+  if (typeof p2p !== 'object' || p2p === null || Array.isArray(p2p)) throw bad('p2p', 'expected an object');
+  if (p2p.host !== undefined && typeof p2p.host !== 'string') throw bad('p2p.host', 'expected a host name or address');
+  const peers = p2p.peers ?? [];
+  if (!Array.isArray(peers) || peers.length > 256 || !peers.every((u) => typeof u === 'string' && /^wss?:\/\/[^\s]+$/.test(u))) {
+    throw bad('p2p.peers', 'expected an array of ws:// URLs');
+  }
   const abs = (p: string) => path.resolve(baseDir, p);
   return {
     node: {
@@ -113,6 +121,9 @@ export function parseConfig(json: unknown, baseDir: string): { node: NodeConfig;
       rpcPort: optInt(rpc.port, 'rpc.port', 0, 65535) ?? DEFAULT_RPC_PORT,
       blockMs: optInt(c.blockMs, 'blockMs', 10, 3_600_000) ?? DEFAULT_BLOCK_MS,
       emptyBlockMs: optInt(c.emptyBlockMs, 'emptyBlockMs', 10, 86_400_000),
+      p2pHost: (p2p.host as string | undefined) ?? DEFAULT_RPC_HOST,
+      p2pPort: optInt(p2p.port, 'p2p.port', 0, 65535),
+      peers: peers as string[],
     },
     log: { level: (log.level as LogLevel | undefined) ?? 'info', json: log.json === true },
   };

@@ -1,20 +1,25 @@
 import { mkdirSync, readFileSync } from 'node:fs';
+import type { Commit } from '../core/block/index.js';
+import { Chain, txSigCheck, type BuiltBlock, type VerifySigs } from '../core/chain/index.js';
 import { equalBytes, toHex } from '../core/encoding/index.js';
-import { Chain, txSigCheck, type BuiltBlock } from '../core/chain/index.js';
 import { envelope, UNAVAILABLE_EXECUTOR, type ContractExecutor } from '../core/execution/index.js';
 import type { GenesisSpec } from '../core/genesis/index.js';
 import { Mempool } from '../core/mempool/index.js';
 import { SigVerifyPool, VerifiedSigCache } from '../core/sigpool/index.js';
 import { ChainStore } from '../core/store/index.js';
-import { chainApi } from '../rpc/methods/index.js';
+import { Network } from '../p2p/index.js';
 import { createRpcServer, MethodTable, SubscriptionHub, type RpcServer } from '../rpc/index.js';
+import { chainApi } from '../rpc/methods/index.js';
 import { BlockProducer, DEFAULT_EMPTY_BLOCK_MS } from './blockProducer.js';
+import { BlockSync } from './blockSync.js';
 import { NodeError } from './errors.js';
+import { newKeyPair, type KeyPair } from './keyFile.js';
+import type { Logger } from './logger.js';
+import { peerHandlers } from './peerHandlers.js';
+import { publish, replayEvents, txStatus } from './publisher.js';
+import { SerialQueue } from './serialQueue.js';
 import { TxIntake } from './txIntake.js';
 import { TxWaiters } from './txWaiters.js';
-import { publish, replayEvents, txStatus } from './publisher.js';
-import type { KeyPair } from './keyFile.js';
-import type { Logger } from './logger.js';
 
 /** Everything a node needs to run. */
 export interface NodeConfig {
@@ -28,6 +33,11 @@ export interface NodeConfig {
   emptyBlockMs?: number;
   /** Signature-verification threads (default: the pool's, one per core). */
   sigThreads?: number;
+  /** P2P listen address; without a port the node runs no p2p. */
+  p2pHost?: string;
+  p2pPort?: number;
+  /** ws://host:port of peers to stay connected to. */
+  peers?: string[];
 }
 
 /** The software version reported by node_version. */
@@ -42,56 +52,57 @@ function readVersion(): string {
   }
 }
 
+/** Opens the store, turning a locked or unreadable data dir into an operator-facing error. */
+async function openStore(dataDir: string): Promise<ChainStore> {
+  mkdirSync(dataDir, { recursive: true });
+  try {
+    return await ChainStore.open(dataDir);
+  } catch (e) {
+    const cause = (e as { cause?: { code?: string } }).cause;
+    const why = cause?.code === 'LEVEL_LOCKED' ? 'another node is using it' : (e as Error).message;
+    throw new NodeError('NODE_DATA_DIR', `cannot open the database in ${dataDir}: ${why}`, { dataDir });
+  }
+}
+
+/** What the node owns and stops, besides its public parts. */
+interface NodeParts {
+  store: ChainStore;
+  pool: SigVerifyPool;
+  producer: BlockProducer | undefined;
+  logger: Logger;
+  waiters: TxWaiters;
+  writes: SerialQueue;
+}
+
 /**
- * The composition root of a running node: store, chain, sig pool, mempool, RPC server and
- * (for a single-validator chain) the block producer, started and stopped in order.
+ * The composition root of a running node: store, chain, sig pool, mempool, RPC, p2p (block
+ * sync and gossip) and, on a single-validator chain, the block producer — started and
+ * stopped in order. Every chain write goes through one SerialQueue.
  */
 export class MedchainNode {
   readonly chain: Chain;
   readonly mempool: Mempool;
   readonly rpc: RpcServer;
   readonly hub: SubscriptionHub;
-  readonly #store: ChainStore;
-  readonly #pool: SigVerifyPool;
-  readonly #producer: BlockProducer | undefined;
-  readonly #logger: Logger;
-  readonly #waiters: TxWaiters;
+  readonly network: Network | undefined;
+  readonly #parts: NodeParts;
 
-  private constructor(parts: {
-    chain: Chain;
-    mempool: Mempool;
-    rpc: RpcServer;
-    hub: SubscriptionHub;
-    store: ChainStore;
-    pool: SigVerifyPool;
-    producer: BlockProducer | undefined;
-    logger: Logger;
-    waiters: TxWaiters;
-  }) {
-    this.#waiters = parts.waiters;
-    this.chain = parts.chain;
-    this.mempool = parts.mempool;
-    this.rpc = parts.rpc;
-    this.hub = parts.hub;
-    this.#store = parts.store;
-    this.#pool = parts.pool;
-    this.#producer = parts.producer;
-    this.#logger = parts.logger;
+  private constructor(
+    pub: { chain: Chain; mempool: Mempool; rpc: RpcServer; hub: SubscriptionHub; network: Network | undefined },
+    parts: NodeParts,
+  ) {
+    this.chain = pub.chain;
+    this.mempool = pub.mempool;
+    this.rpc = pub.rpc;
+    this.hub = pub.hub;
+    this.network = pub.network;
+    this.#parts = parts;
   }
 
-  /** Opens the data dir, checks the stored chain, starts RPC and block production. */
+  /** Opens the data dir, checks the stored chain, starts RPC, p2p and block production. */
   static async start(config: NodeConfig, deps: { logger: Logger; executor?: ContractExecutor }): Promise<MedchainNode> {
     const { logger } = deps;
-    mkdirSync(config.dataDir, { recursive: true });
-    let store: ChainStore;
-    try {
-      store = await ChainStore.open(config.dataDir);
-    } catch (e) {
-      const cause = (e as { cause?: { code?: string } }).cause;
-      throw new NodeError('NODE_DATA_DIR', `cannot open the database in ${config.dataDir}: ${cause?.code === 'LEVEL_LOCKED' ? 'another node is using it' : (e as Error).message}`, {
-        dataDir: config.dataDir,
-      });
-    }
+    const store = await openStore(config.dataDir);
     let chain: Chain;
     try {
       chain = await Chain.open(store, { spec: config.genesis, executor: deps.executor ?? UNAVAILABLE_EXECUTOR });
@@ -100,6 +111,7 @@ export class MedchainNode {
       throw e;
     }
     const pool = new SigVerifyPool(config.sigThreads ? { threads: config.sigThreads } : {});
+    const verifySigs: VerifySigs = (items) => pool.verifyBatch(items);
     const verified = new VerifiedSigCache();
     const mempool = new Mempool(
       { chainId: config.genesis.chainId, blockGasLimit: config.genesis.blockGasLimit },
@@ -115,16 +127,43 @@ export class MedchainNode {
     );
     const intake = new TxIntake(mempool, store, logger);
     await intake.replay();
+    const writes = new SerialQueue();
     const waiters = new TxWaiters();
     const hub = new SubscriptionHub(
-      {
-        replayEvents: (filter, fromHeight) => replayEvents(store, fromHeight),
-        txStatus: (hash) => txStatus(chain, mempool, hash),
-      },
+      { replayEvents: (_filter, fromHeight) => replayEvents(store, fromHeight), txStatus: (hash) => txStatus(chain, mempool, hash) },
       { logger },
     );
+
+    let network: Network | undefined;
+    let sync: BlockSync | undefined;
+    const onCommitted = (built: BuiltBlock, _commit: Commit | null) => {
+      mempool.removeCommitted(built.included.map((e) => e.hash));
+      waiters.committed(built.included.map((e) => toHex(e.hash)));
+      publish(hub, built);
+      network?.broadcast({ kind: 'status', height: built.block.header.height, headHash: built.hash });
+    };
+    if (config.p2pPort !== undefined) {
+      const nodeKey = config.key ?? newKeyPair();
+      const handlers = peerHandlers({ chain, intake, logger, getNetwork: () => network!, getSync: () => sync! });
+      network = new Network(
+        { chainId: chain.spec.chainId, genesisHash: chain.genesisHash, nodeKey, host: config.p2pHost ?? '127.0.0.1', port: config.p2pPort, peers: config.peers ?? [] },
+        handlers,
+      );
+      sync = new BlockSync({ chain, network, writes, verifySigs, logger, onCommitted });
+    }
+
     const methods = new MethodTable({ title: 'medchain JSON-RPC', version: VERSION });
-    const rpcMempool = { add: (bytes: Uint8Array) => intake.add(bytes), get: (h: Uint8Array) => mempool.get(h), get size() { return mempool.size; } };
+    const rpcMempool = {
+      add: async (bytes: Uint8Array) => {
+        const r = await intake.add(bytes);
+        network?.broadcast({ kind: 'tx', tx: bytes });
+        return r;
+      },
+      get: (h: Uint8Array) => mempool.get(h),
+      get size() {
+        return mempool.size;
+      },
+    };
     methods.registerAll(
       chainApi({
         chain,
@@ -132,33 +171,32 @@ export class MedchainNode {
         contracts: () => ({}),
         version: VERSION,
         waitForTx: (hash, timeoutMs) => waiters.wait(hash, timeoutMs),
-        peers: () => [],
+        peers: () => (network?.peerInfo() ?? []) as unknown as Array<Record<string, unknown>>,
       }),
     );
     const rpc = createRpcServer(
       { host: config.rpcHost, port: config.rpcPort },
-      { methods, hub, logger, health: () => ({ synced: true, height: chain.head.height }) },
+      { methods, hub, logger, health: () => ({ synced: !(sync?.syncing ?? false), height: chain.head.height }) },
     );
     const validatorIndex = config.key ? chain.validators.findIndex((v) => equalBytes(v.address, config.key!.address)) : -1;
     const single = chain.validators.length === 1 && validatorIndex === 0;
     const producer = single
       ? new BlockProducer(
           { blockMs: config.blockMs, emptyBlockMs: config.emptyBlockMs ?? DEFAULT_EMPTY_BLOCK_MS },
-          { chain, mempool, key: config.key!, validatorIndex, logger, onCommitted: (b) => {
-            waiters.committed(b.included.map((e) => toHex(e.hash)));
-            publish(hub, b);
-          } },
+          { chain, mempool, key: config.key!, validatorIndex, logger, writes, onCommitted },
         )
       : undefined;
-    const node = new MedchainNode({ chain, mempool, rpc, hub, store, pool, producer, logger, waiters });
+    const node = new MedchainNode({ chain, mempool, rpc, hub, network }, { store, pool, producer, logger, waiters, writes });
     try {
       const addr = await rpc.listen();
       logger.info('rpc listening', { url: `ws://${addr.address}:${addr.port}`, http: `http://${addr.address}:${addr.port}` });
+      if (network) {
+        const p2p = await network.start();
+        logger.info('p2p listening', { url: `ws://${p2p.address}:${p2p.port}`, peers: (config.peers ?? []).length });
+      }
     } catch (e) {
       await node.stop();
-      throw new NodeError('NODE_BAD_CONFIG', `cannot listen on ${config.rpcHost}:${config.rpcPort}: ${(e as Error).message}`, {
-        field: 'rpcPort',
-      });
+      throw new NodeError('NODE_BAD_CONFIG', `cannot listen: ${(e as Error).message}`, { field: 'port' });
     }
     logger.info('chain open', {
       chainId: config.genesis.chainId,
@@ -166,23 +204,21 @@ export class MedchainNode {
       height: chain.head.height,
       validator: validatorIndex >= 0,
     });
-    if (!single) logger.warn('not producing blocks: multi-validator consensus is not available yet, or this key is not a validator');
+    if (!single) logger.info('following the chain: this node does not produce blocks (multi-validator consensus is not wired yet)');
     producer?.start();
     return node;
   }
 
-  /** Stops block production (finishing the block in progress), RPC, the pool and the store. */
+  /** Stops block production (finishing the block in progress), p2p, RPC, the pool and the store. */
   async stop(): Promise<void> {
-    await this.#producer?.stop();
-    this.#waiters.close();
+    const p = this.#parts;
+    await p.producer?.stop();
+    await this.network?.stop();
+    p.waiters.close();
     await this.rpc.close();
-    await this.#pool.close();
-    await this.#store.close();
-    this.#logger.info('stopped', { height: this.chain.head.height });
-  }
-
-  /** Makes one block now (tests, single-validator only). */
-  async produceBlock(): Promise<BuiltBlock | undefined> {
-    return this.#producer?.produce();
+    await p.writes.idle();
+    await p.pool.close();
+    await p.store.close();
+    p.logger.info('stopped', { height: this.chain.head.height });
   }
 }

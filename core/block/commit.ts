@@ -1,5 +1,5 @@
 import { encode, equalBytes, type Value } from '../encoding/index.js';
-import { DOMAIN_VOTE, sha256, signDomain, verifyDomain } from '../crypto/index.js';
+import { DOMAIN_VOTE, sha256, signDomain, signingDigest, verify } from '../crypto/index.js';
 import type { Hash, Height } from '../types.js';
 import { BlockError } from './errors.js';
 import { isQuorum, totalPower, type Validator } from './validators.js';
@@ -72,9 +72,12 @@ export function commitFromTuple(v: Value): Commit {
   return { height, round, blockHash, signatures };
 }
 
-/** The signature checks of a commit, for batch verification in the sig pool. */
+/**
+ * The signature checks of a commit, for batch verification in the sig pool: `message` is
+ * the domain-separated digest the validators signed (what the native verify is given).
+ */
 export function commitSigItems(chainId: string, c: Commit, validators: readonly Validator[]) {
-  const message = votePayload(chainId, VOTE_PRECOMMIT, c.height, c.round, c.blockHash);
+  const message = signingDigest(DOMAIN_VOTE, votePayload(chainId, VOTE_PRECOMMIT, c.height, c.round, c.blockHash));
   return c.signatures.map(([i, signature]) => ({ publicKey: validators[i].publicKey, message, signature }));
 }
 
@@ -120,7 +123,7 @@ export function verifyCommit(
   expected: { height: Height; blockHash: Hash },
 ): void {
   const items = checkCommit(chainId, c, validators, expected);
-  assertCommitSigs(c, items.map((it) => verifyDomain(DOMAIN_VOTE, it.message, it.signature, it.publicKey)));
+  assertCommitSigs(c, items.map((it) => verify(it.signature, it.message, it.publicKey)));
 }
 
 function commitError(height: Height, msg: string): BlockError {

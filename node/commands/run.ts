@@ -39,6 +39,8 @@ export const devCommand: Command = {
     `    --rpc-port <port>     RPC port (default ${DEFAULT_RPC_PORT}; 0 = any free port)`,
     `    --block-ms <ms>       how often to make a block when txs wait (default ${DEFAULT_BLOCK_MS})`,
     '    --empty-block-ms <ms> longest gap between blocks (default 10000)',
+    '    --p2p-port <port>     also serve p2p (block sync, gossip) on this port',
+    '    --peers <urls>        comma-separated ws://host:port of peers',
     '    --log-json            JSON log lines',
   ],
   run: (argv) => {
@@ -51,6 +53,8 @@ export const devCommand: Command = {
         'block-ms': { type: 'string' },
         'empty-block-ms': { type: 'string' },
         'log-json': { type: 'boolean', default: false },
+        'p2p-port': { type: 'string' },
+        peers: { type: 'string' },
       },
       strict: true,
     });
@@ -62,10 +66,28 @@ export const devCommand: Command = {
       rpcPort: intFlag(values['rpc-port'], '--rpc-port', DEFAULT_RPC_PORT, 0, 65535),
       blockMs: intFlag(values['block-ms'], '--block-ms', DEFAULT_BLOCK_MS, 10, 3_600_000),
       emptyBlockMs: intFlag(values['empty-block-ms'], '--empty-block-ms', 10_000, 10, 86_400_000),
+      p2pPort: values['p2p-port'] === undefined ? undefined : intFlag(values['p2p-port'], '--p2p-port', 0, 0, 65535),
+      peers: parsePeers(values.peers),
     };
     return runNode(config, createLogger({ json: values['log-json'] }));
   },
 };
+
+/** Parses `--peers ws://a:1,ws://b:2`. */
+export function parsePeers(v: string | undefined): string[] {
+  if (v === undefined || v === '') return [];
+  const peers = v.split(',').map((s) => s.trim());
+  for (const p of peers) {
+    let ok = false;
+    try {
+      ok = new URL(p).protocol === 'ws:' || new URL(p).protocol === 'wss:';
+    } catch {
+      ok = false;
+    }
+    if (!ok) throw new FlagError(`--peers: "${p}" is not a ws:// URL`, '--peers');
+  }
+  return peers;
+}
 
 /** `medchain start --config <file>`. */
 export const startCommand: Command = {

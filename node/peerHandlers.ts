@@ -1,0 +1,55 @@
+/** What the node does with each p2p message (the network layer only transports them). */
+import type { Chain } from '../core/chain/index.js';
+import { MempoolError } from '../core/mempool/index.js';
+import { P2PError, type Network, type NetworkHandlers } from '../p2p/index.js';
+import type { BlockSync } from './blockSync.js';
+import type { Logger } from './logger.js';
+import type { TxIntake } from './txIntake.js';
+
+/** Mempool rejections that prove the sender of a gossiped tx is misbehaving (not just late). */
+const PENALIZED_TX_ERRORS = new Set(['MEMPOOL_MALFORMED', 'MEMPOOL_TOO_LARGE', 'MEMPOOL_BAD_SIGNATURE', 'MEMPOOL_WRONG_CHAIN']);
+
+/** The node's p2p handlers. Getters break the construction cycle network ↔ handlers. */
+export function peerHandlers(deps: {
+  chain: Chain;
+  intake: TxIntake;
+  logger: Logger;
+  getNetwork: () => Network;
+  getSync: () => BlockSync;
+}): NetworkHandlers {
+  const { chain, intake, logger } = deps;
+  return {
+    logger,
+    onPeerUp: (peer) => peer.send({ kind: 'status', height: chain.head.height, headHash: chain.headHash }),
+    onMessage: async (peer, m) => {
+      switch (m.kind) {
+        case 'status':
+          deps.getSync().onStatus(peer);
+          return;
+        case 'getBlocks':
+          deps.getSync().onGetBlocks(peer, m.from, m.count);
+          return;
+        case 'blocks':
+          await deps.getSync().onBlocks(peer, m.blocks);
+          return;
+        case 'tx':
+          try {
+            await intake.add(m.tx);
+          } catch (e) {
+            if (e instanceof MempoolError) {
+              if (PENALIZED_TX_ERRORS.has(e.code)) throw new P2PError('P2P_BAD_FRAME', `invalid tx: ${e.message}`, 'penalize');
+              return; // late or duplicate: normal in gossip, nothing to relay
+            }
+            throw e;
+          }
+          deps.getNetwork().relay(m, peer);
+          return;
+        case 'proposal':
+        case 'vote':
+        case 'evidence':
+          // Consensus messages: handled once multi-validator consensus is wired (issue 8).
+          return;
+      }
+    },
+  };
+}
