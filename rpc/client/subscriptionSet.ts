@@ -3,7 +3,7 @@
  * made again on the new connection and resumed so that nothing is duplicated and, where the
  * node makes it possible, nothing is missed:
  * - `events`: re-subscribed with `fromHeight` = the height of the last event delivered (or the
- *   head height when it was first made, if none was), and replayed events at or before the
+ *   height after the head when it was first made, if none was), and replayed events at or before the
  *   last delivered (height, index) are dropped. A node that cannot replay refuses
  *   `fromHeight`; the subscription then continues live-only and counts a `resumeGaps`.
  * - `newHeads` / `finalized`: heads the node published while the client was away are fetched
@@ -116,8 +116,9 @@ export class SubscriptionSet {
         const from = m.lastEvent?.height ?? m.resumeFrom;
         if (from !== undefined) options.fromHeight = from;
       } else if (m.kind === 'events' && m.resumeFrom === undefined) {
-        // where to resume from if the connection drops before any event arrives
-        m.resumeFrom = (await this.rpc.request<ChainInfo>('chain_getInfo', [], { waitForConnection: false })).height;
+        // Where to resume if the connection drops before any event arrives: the blocks after
+        // the current head (events of blocks made before subscribing are history, not missed).
+        m.resumeFrom = (await this.rpc.request<ChainInfo>('chain_getInfo', [], { waitForConnection: false })).height + 1;
       }
       const backfill = resume && (m.kind === 'newHeads' || m.kind === 'finalized') && m.lastHeight !== undefined;
       if (backfill) m.held = [];
