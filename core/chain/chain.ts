@@ -1,5 +1,8 @@
 import {
+  assertCommitSigs,
+  BlockError,
   blockHash,
+  checkCommit,
   commitHash,
   encodeBlock,
   headerHash,
@@ -16,6 +19,7 @@ import {
   encodeReceipt,
   envelope,
   executeTxs,
+  ExecutionError,
   type ContractExecutor,
   type Receipt,
   type TxEnvelope,
@@ -221,7 +225,19 @@ export class Chain {
     if (!equalBytes(h.prevHash, this.#headHash)) throw bad('prevHash', 'does not extend the head');
     if (h.timeMs <= prev.timeMs) throw bad('timeMs', 'is not later than its parent');
     if (!equalBytes(h.validatorsHash, validatorsHash(this.validators))) throw bad('validatorsHash', 'wrong validator set');
+    if (!this.validators.some((v) => equalBytes(v.address, h.proposer))) throw bad('proposer', 'is not a validator');
     if (!equalBytes(h.lastCommitHash, commitHash(block.lastCommit))) throw bad('lastCommitHash', 'does not match lastCommit');
+    // The previous block's certificate must itself be valid (genesis, height 0, has none).
+    let commitItems: SigCheck[] = [];
+    if (h.height > 1) {
+      if (!block.lastCommit) throw bad('lastCommit', 'is missing');
+      try {
+        commitItems = checkCommit(this.spec.chainId, block.lastCommit, this.validators, { height: prev.height, blockHash: this.#headHash });
+      } catch (e) {
+        if (e instanceof BlockError) throw bad('lastCommit', e.message);
+        throw e;
+      }
+    } else if (block.lastCommit) throw bad('lastCommit', 'block 1 has no previous certificate');
     if (!equalBytes(h.txRoot, await orderedRoot(block.txs))) throw bad('txRoot', 'does not match the txs');
     const envs: TxEnvelope[] = [];
     for (let i = 0; i < block.txs.length; i++) {
@@ -231,17 +247,27 @@ export class Chain {
         throw bad(`txs[${i}]`, `tx ${i} is malformed: ${(e as Error).message}`);
       }
     }
+    // One batch for the certificate's and the txs' signatures: the pool splits it over its threads.
     const toCheck = envs.filter((e) => !skipSig?.(e.hash));
-    const ok = await verifySigs(toCheck.map(txSigCheck));
-    const badSig = ok.indexOf(false);
-    if (badSig >= 0) throw bad('txs', `tx ${toHex(toCheck[badSig].hash)} has an invalid signature`);
+    const ok = await verifySigs([...commitItems, ...toCheck.map(txSigCheck)]);
+    if (block.lastCommit && commitItems.length > 0) {
+      try {
+        assertCommitSigs(block.lastCommit, ok.slice(0, commitItems.length));
+      } catch (e) {
+        if (e instanceof BlockError) throw bad('lastCommit', e.message);
+        throw e;
+      }
+    }
+    const badSig = ok.indexOf(false, commitItems.length);
+    if (badSig >= 0) throw bad('txs', `tx ${toHex(toCheck[badSig - commitItems.length].hash)} has an invalid signature`);
     const trie = this.#headTrie.at(prev.stateRoot);
     const state = new StateDB(trie);
     let exec;
     try {
       exec = executeTxs('validate', state, { chainId: h.chainId, height: h.height, timeMs: h.timeMs, proposer: h.proposer }, envs, this.executor, this.spec.blockGasLimit);
     } catch (e) {
-      throw bad('txs', (e as Error).message);
+      if (e instanceof ExecutionError) throw bad('txs', e.message);
+      throw e;
     }
     const { root, nodes } = await state.commit();
     if (!equalBytes(root, h.stateRoot)) throw bad('stateRoot', 'does not match the re-executed state');

@@ -37,6 +37,11 @@ export interface StoredEvent {
   data: Value;
 }
 
+/** A non-negative safe integer (heights and indexes). */
+function isHeight(v: unknown): v is number {
+  return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+}
+
 /** Event key: height (8 bytes BE) ‖ index within the block (4 bytes BE), so keys sort in chain order. */
 function eventKey(height: Height, index: number): Uint8Array {
   const k = new Uint8Array(12);
@@ -75,7 +80,10 @@ export class ChainStore {
   static async open(dir: string): Promise<ChainStore> {
     const db = new ClassicLevel<Bytes, Bytes>(dir, { keyEncoding: 'view', valueEncoding: 'view' });
     await db.open();
-    return new ChainStore(db);
+    const store = new ChainStore(db);
+    // Sublevels open asynchronously after their parent; sync reads before that would throw.
+    await Promise.all(Object.values(store.subs).map((sub) => sub.open()));
+    return store;
   }
 
   /** Closes the database. */
@@ -83,13 +91,21 @@ export class ChainStore {
     await this.db.close();
   }
 
+  /** A sync read returning a plain Uint8Array (classic-level hands out Buffers). */
+  private get(sub: BucketName, key: Uint8Array): Uint8Array | undefined {
+    const v = this.subs[sub].getSync(key);
+    return v == null ? undefined : new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+  }
+
   private meta(key: string): Uint8Array | undefined {
-    return this.subs.meta.getSync(utf8(key)) ?? undefined;
+    return this.get('meta', utf8(key));
   }
 
   /** The stored genesis hash, if the store has been initialised. */
   genesisHash(): Hash | undefined {
-    return this.meta(META_GENESIS);
+    const h = this.meta(META_GENESIS);
+    if (h !== undefined && h.length !== 32) throw this.corrupt('meta/genesis', 'not a 32-byte hash');
+    return h;
   }
 
   /** The head: the highest stored block. */
@@ -97,7 +113,9 @@ export class ChainStore {
     const raw = this.meta(META_HEAD);
     if (!raw) return undefined;
     const v = this.decodeStored(raw, 'meta/head');
-    if (!Array.isArray(v) || typeof v[0] !== 'number' || !(v[1] instanceof Uint8Array)) throw this.corrupt('meta/head', 'bad shape');
+    if (!Array.isArray(v) || v.length !== 2 || !isHeight(v[0]) || !(v[1] instanceof Uint8Array) || v[1].length !== 32) {
+      throw this.corrupt('meta/head', 'expected [height, 32-byte hash]');
+    }
     return { height: v[0], hash: v[1] };
   }
 
@@ -106,7 +124,7 @@ export class ChainStore {
     const raw = this.meta(META_FINAL);
     if (!raw) return 0;
     const v = this.decodeStored(raw, 'meta/final');
-    if (typeof v !== 'number') throw this.corrupt('meta/final', 'not an integer');
+    if (!isHeight(v)) throw this.corrupt('meta/final', 'not a height');
     return v;
   }
 
@@ -190,7 +208,7 @@ export class ChainStore {
 
   /** The encoded block at `height`. */
   blockBytes(height: Height): Uint8Array | undefined {
-    return this.subs.blocks.getSync(heightKey(height)) ?? undefined;
+    return this.get('blocks', heightKey(height));
   }
 
   /** The block at `height`, decoded. */
@@ -206,15 +224,17 @@ export class ChainStore {
 
   /** Height of the block with `hash`. */
   heightOf(hash: Hash): Height | undefined {
-    const raw = this.subs.blockHashes.getSync(hash);
+    const raw = this.get('blockHashes', hash);
     if (!raw) return undefined;
     if (raw.length !== 8) throw this.corrupt('blockHashes', 'bad height key');
-    return Number(new DataView(raw.buffer, raw.byteOffset, 8).getBigUint64(0));
+    const h = new DataView(raw.buffer, raw.byteOffset, 8).getBigUint64(0);
+    if (h > BigInt(Number.MAX_SAFE_INTEGER)) throw this.corrupt('blockHashes', 'height out of range');
+    return Number(h);
   }
 
   /** The stored commit certificate of the block at `height`. */
   commit(height: Height): Commit | undefined {
-    const raw = this.subs.commits.getSync(heightKey(height));
+    const raw = this.get('commits', heightKey(height));
     if (!raw) return undefined;
     try {
       return commitFromTuple(this.decodeStored(raw, `commits/${height}`));
@@ -225,16 +245,16 @@ export class ChainStore {
 
   /** Where tx `hash` was included. */
   txLocation(hash: Hash): TxLocation | undefined {
-    const raw = this.subs.txIndex.getSync(hash);
+    const raw = this.get('txIndex', hash);
     if (!raw) return undefined;
     const v = this.decodeStored(raw, 'txIndex');
-    if (!Array.isArray(v) || typeof v[0] !== 'number' || typeof v[1] !== 'number') throw this.corrupt('txIndex', 'bad shape');
+    if (!Array.isArray(v) || v.length !== 2 || !isHeight(v[0]) || !isHeight(v[1])) throw this.corrupt('txIndex', 'expected [height, index]');
     return { height: v[0], index: v[1] };
   }
 
   /** The receipts of the block at `height`, in tx order. */
   receipts(height: Height): Receipt[] | undefined {
-    const raw = this.subs.receipts.getSync(heightKey(height));
+    const raw = this.get('receipts', heightKey(height));
     if (!raw) return undefined;
     const v = this.decodeStored(raw, `receipts/${height}`);
     if (!Array.isArray(v)) throw this.corrupt(`receipts/${height}`, 'not an array');

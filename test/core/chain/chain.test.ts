@@ -4,7 +4,7 @@
  * (same state root) and reject every tampered field with CHAIN_BAD_BLOCK naming it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeBlock, headerHash, orderedRoot, signVote, VOTE_PRECOMMIT, type Block, type Commit } from '../../../core/block/index.js';
+import { commitHash, encodeBlock, headerHash, orderedRoot, signVote, VOTE_PRECOMMIT, type Block, type Commit } from '../../../core/block/index.js';
 import { Chain, ChainError, type BuiltBlock } from '../../../core/chain/index.js';
 import { toHex } from '../../../core/encoding/index.js';
 import { UNAVAILABLE_EXECUTOR, type TxEnvelope } from '../../../core/execution/index.js';
@@ -278,7 +278,20 @@ describe('Chain.validate', () => {
     };
     const first = toHex(next.included[0].hash);
     await B.validate(next.block, counting, (h) => toHex(h) === first);
-    expect(seen).toEqual([2]);
+    // one batch: the previous block's certificate (1 signature) and the 2 txs not skipped
+    expect(seen).toEqual([3]);
+  });
+
+  it('rejects a block whose lastCommit is missing, forged, or not for the parent', async () => {
+    const fix = (b: Block) => (b.header.lastCommitHash = commitHash(b.lastCommit));
+    await expectBadBlock(B.validate(tampered((b) => ((b.lastCommit = null), fix(b))), inThreadVerify), 'lastCommit');
+    await expectBadBlock(B.validate(tampered((b) => ((b.lastCommit!.signatures[0][1] = new Uint8Array(64)), fix(b))), inThreadVerify), 'lastCommit');
+    await expectBadBlock(B.validate(tampered((b) => ((b.lastCommit!.blockHash = new Uint8Array(32).fill(1)), fix(b))), inThreadVerify), 'lastCommit');
+    await expectBadBlock(B.validate(tampered((b) => ((b.lastCommit!.signatures = []), fix(b))), inThreadVerify), 'lastCommit');
+  });
+
+  it('rejects a block from a proposer outside the validator set', async () => {
+    await expectBadBlock(B.validate(tampered((b) => (b.header.proposer = DEV[5].address)), inThreadVerify), 'proposer');
   });
 
   it('a rejected block leaves the chain as it was; the honest block still validates and commits', async () => {

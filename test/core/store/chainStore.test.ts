@@ -217,7 +217,7 @@ describe('ChainStore on corrupt data', () => {
       await meta.put(utf8(META_HEAD), g);
       expectStoreError(() => store.head(), 'STORE_CORRUPT', 'meta/head');
     }
-    for (const v of [5, 'head', [1], [fill(32, 1), 1], ['1', fill(32, 1)], null] as Value[]) {
+    for (const v of [5, 'head', [1], [fill(32, 1), 1], ['1', fill(32, 1)], null, [-1, fill(5, 1)], [1, fill(31, 1)], [1, fill(32, 1), 3]] as Value[]) {
       await meta.put(utf8(META_HEAD), encode(v));
       expectStoreError(() => store.head(), 'STORE_CORRUPT', 'meta/head');
     }
@@ -226,10 +226,21 @@ describe('ChainStore on corrupt data', () => {
   it('corrupt meta/final → STORE_CORRUPT at meta/final', async () => {
     const { store } = await seeded();
     const meta = sub(store, 'meta');
-    for (const g of [...garbage.map(([, b]) => b), encode('7'), encode([7]), encode(null)]) {
+    for (const g of [...garbage.map(([, b]) => b), encode('7'), encode([7]), encode(null), encode(-3)]) {
       await meta.put(utf8(META_FINAL), g);
       expectStoreError(() => store.finalHeight(), 'STORE_CORRUPT', 'meta/final');
     }
+  });
+
+  it('corrupt tx index and block-hash index entries → STORE_CORRUPT, never a wrong location', async () => {
+    const { store, b1 } = await seeded();
+    const txh = b1.txHashes[0];
+    for (const v of [[-1, -2], [1], ['1', 0], [1, 2, 3]] as Value[]) {
+      await sub(store, 'txIndex').put(txh, encode(v));
+      expectStoreError(() => store.txLocation(txh), 'STORE_CORRUPT', 'txIndex');
+    }
+    await sub(store, 'blockHashes').put(b1.hash, new Uint8Array(8).fill(0xff));
+    expectStoreError(() => store.heightOf(b1.hash), 'STORE_CORRUPT', 'blockHashes');
   });
 
   it('corrupt block bytes → STORE_CORRUPT at blocks/<height>', async () => {
