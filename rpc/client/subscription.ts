@@ -58,8 +58,9 @@ export class Subscription<T> implements AsyncIterableIterator<T, undefined> {
   }
 
   /**
-   * Times a reconnect could not resume without a gap: an `events` subscription on a node that
-   * cannot replay from a height. Items published while disconnected were missed that many times.
+   * Times a reconnect could not resume without a possible gap: `events` on a node that cannot
+   * replay from a height, or more missed heads than MAX_BACKFILL_HEADERS (or some the node would
+   * not return). Items published while disconnected may have been missed that many times.
    */
   get resumeGaps(): number {
     return this.#resumeGaps;

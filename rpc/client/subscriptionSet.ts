@@ -180,6 +180,8 @@ export class SubscriptionSet {
       m.sub.gap(); // the node would not say what was missed: carry on live
     }
     if (epoch !== this.#epoch || m.sub.closed) return;
+    // a header the node would not give (rate limit) is a hole the consumer must hear about
+    if (headers.some((h) => !h.ok)) m.sub.gap();
     for (const h of headers) if (h.ok && h.result !== null) this.deliver(m, h.result);
     const held = m.held ?? [];
     m.held = undefined;

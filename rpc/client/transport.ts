@@ -85,7 +85,10 @@ export class SocketConnection {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
-        ws.onopen = ws.onclose = ws.onerror = ws.onmessage = null;
+        ws.onopen = ws.onclose = ws.onmessage = null;
+        // keep a listener: `ws` emits 'error' when a connecting socket is closed, and an
+        // EventEmitter 'error' without a listener would crash the process
+        ws.onerror = () => {};
         reject(err);
       };
       ws.onerror = (ev: { message?: string; error?: Error }) => {
