@@ -26,7 +26,9 @@ import type {
   ChainInfo,
   Header,
   Health,
+  PeerInfo,
   Receipt,
+  StateProof,
   SubscribeOptionsFor,
   SubscriptionItems,
   SubscriptionKind,
@@ -36,6 +38,8 @@ import type {
   VersionInfo,
 } from './types.js';
 
+/** The node's `tx_wait` default when no timeout is given (rpc/methods/txMethods.ts). */
+const NODE_TX_WAIT_DEFAULT_MS = 30_000;
 /** Opening a WebSocket to a live node takes milliseconds; 10 s covers a slow network. */
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 
@@ -187,6 +191,22 @@ export class MedchainClient {
     return this.call('tx_getReceipt', [hash]);
   }
 
+  /** `tx_wait`: the receipt once the tx is final, or null if it is not within `timeoutMs` (node default 30 s, max 120 s). */
+  waitTx(hash: string, timeoutMs?: number): Promise<Receipt | null> {
+    // the node holds the call for up to timeoutMs: give the request that long plus the usual margin
+    const requestTimeoutMs = (timeoutMs ?? NODE_TX_WAIT_DEFAULT_MS) + (this.opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS);
+    return this.call('tx_wait', timeoutMs === undefined ? [hash] : [hash, timeoutMs], { timeoutMs: requestTimeoutMs });
+  }
+
+  /** `state_getProof`: Merkle proof of an account (and a storage slot) at a finalized height (default: the latest). */
+  getProof(address: string | Uint8Array, opts: { key?: string; height?: number } = {}): Promise<StateProof> {
+    return this.call('state_getProof', {
+      address: typeof address === 'string' ? address : toHex(address),
+      ...(opts.key !== undefined ? { key: opts.key } : {}),
+      ...(opts.height !== undefined ? { height: opts.height } : {}),
+    });
+  }
+
   /** `tx_send`: submits a signed tx; resolves with its hash. */
   sendTx(tx: TxInput): Promise<string> {
     return this.call('tx_send', [toHex(txBytes(tx))]);
@@ -195,6 +215,11 @@ export class MedchainClient {
   /** `node_health`: serving, head height, mempool size. */
   health(): Promise<Health> {
     return this.call('node_health', []);
+  }
+
+  /** `node_peers`: the connected peers. */
+  peers(): Promise<PeerInfo[]> {
+    return this.call('node_peers', []);
   }
 
   /** `node_version`. */

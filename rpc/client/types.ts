@@ -104,10 +104,36 @@ export interface ChainEventNotification extends ReceiptEvent {
   txIndex?: number;
 }
 
-/** A `tx` notification: a status update for one tx (with a receipt once included). */
-export interface TxStatusNotification extends Partial<Receipt> {
+/** A `tx` notification: `{hash, status: "pending", final: false}`, or the receipt once final. */
+export interface TxStatusNotification extends Partial<Omit<Receipt, 'status'>> {
   hash: string;
+  status?: Receipt['status'] | 'pending';
   final?: boolean;
+  [extra: string]: unknown;
+}
+
+/** `state_getProof`: an account (and optionally a storage slot) proven against a finalized state root. */
+export interface StateProof {
+  height: number;
+  blockHash: string;
+  stateRoot: string;
+  address: string;
+  /** Null when the account does not exist (the proof then proves its absence). */
+  account: { nonce: number; balance: IntJson; codeHash: string | null } | null;
+  /** The account's trie key: sha256(0x00 ‖ address). */
+  accountKey: string;
+  /** Trie nodes from the root to the account, 0x-hex. */
+  accountProof: string[];
+  storage?: { key: string; trieKey: string; value: string | null; proof: string[] };
+}
+
+/** A connected peer (`node_peers`). */
+export interface PeerInfo {
+  id: string;
+  direction: 'in' | 'out';
+  remote: string;
+  height: number;
+  score: number;
   [extra: string]: unknown;
 }
 

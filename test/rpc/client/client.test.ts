@@ -66,6 +66,17 @@ describe('MedchainClient against a dev node', () => {
     expect(await client.getTx(built.hash)).toMatchObject({ from: devKey(1).addressHex, nonce: 0, height: receipt.height });
     const block = await client.getBlock(receipt.height, true);
     expect(block?.txs.map((t) => t.hash)).toContain(built.hash);
+    expect(await client.waitTx(built.hash, 1_000)).toEqual(receipt);
+
+    // the sender's new state, proven against the finalized root of that block
+    const proof = await client.getProof(devKey(1).address, { height: receipt.height });
+    expect(proof).toMatchObject({ height: receipt.height, stateRoot: block?.stateRoot, account: { nonce: 1 } });
+    expect(proof.accountProof.length).toBeGreaterThan(0);
+  });
+
+  it('waitTx answers null for a tx that does not become final in time; peers is a list', async () => {
+    expect(await client.waitTx('0x' + '33'.repeat(32), 50)).toBeNull();
+    expect(await client.peers()).toEqual([]);
   });
 
   it('resolves with a reverted receipt too (a call to an account without code)', async () => {
