@@ -1,0 +1,118 @@
+/**
+ * `npm run bench -- load …` (issue 9): drives a dev node over WebSocket JSON-RPC as real
+ * clients would and reports offered, accepted and finalized tx/s, latency to receipt and to
+ * finality, rejections, and the node's CPU and RSS. See bench/load/args.ts for the flags.
+ *
+ * References in the same run: finalized tx/s against the offered rate (efficiency) and the
+ * issue's target; the node's own per-block build+commit times from its log when spawned; for
+ * read calls, the same connections calling `node_version` (the RPC framework's own cost).
+ */
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Figure, Suite } from '../figure.js';
+import { parseLoadArgs, type LoadOptions } from '../load/args.js';
+import { CALL_TARGET_PER_SEC, contractCall, reportCalls, runCalls } from '../load/callBench.js';
+import { LoadError } from '../load/errors.js';
+import { runTxPhase } from '../load/phase.js';
+import { newestProfile, profileMarkdown, summarizeProfile } from '../load/profileSummary.js';
+import { RpcConnection } from '../load/rpcConnection.js';
+import { SpawnedNode } from '../load/spawnNode.js';
+import type { ChainInfo } from '../load/workloads/index.js';
+
+const RESULTS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'bench', 'results');
+/** Method of the call-mode reference: a constant answer, so it measures only the RPC framework. */
+const CALL_REFERENCE_METHOD = 'node_version';
+
+const log = (m: string) => console.log(`  ${m}`);
+
+/** Starts the target node of a phase (a fresh one per phase with --spawn). */
+async function target(opts: LoadOptions): Promise<{ url: string; node?: SpawnedNode; nodePid?: number }> {
+  if (opts.target.kind === 'url') return { url: opts.target.url, ...(opts.target.nodePid ? { nodePid: opts.target.nodePid } : {}) };
+  const node = await SpawnedNode.start(opts.target);
+  log(`spawned dev node pid ${node.pid} at ${node.url} (--block-ms ${opts.target.blockMs}${opts.target.nodeArgs.length ? `, node ${opts.target.nodeArgs.join(' ')}` : ''})`);
+  return { url: node.url, node };
+}
+
+/** Stops a spawned node and, when it was profiled, summarises its newest profile. */
+async function stopTarget(opts: LoadOptions, t: { node?: SpawnedNode }, label: string): Promise<void> {
+  if (!t.node) return;
+  const code = await t.node.stop();
+  if (code !== 0) log(`warning: spawned node exited with ${code}:\n${t.node.logTail()}`);
+  const dirIndex = opts.target.kind === 'spawn' ? opts.target.nodeArgs.indexOf('--cpu-prof-dir') : -1;
+  if (opts.target.kind !== 'spawn' || dirIndex < 0) return;
+  const file = newestProfile(opts.target.nodeArgs[dirIndex + 1]);
+  if (!file) return log('warning: --cpu-prof-dir given but no profile was written');
+  const md = profileMarkdown(summarizeProfile(file));
+  console.log(md.replace(/^/gm, '    '));
+  const header = `# Node CPU profile under load\n\nRun: \`npm run bench -- load ${process.argv.slice(3).join(' ')}\` — phase ${label}; ` +
+    `${os.cpus().length} cores shared with the generator, load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}, ${new Date().toISOString()}.\n\n`;
+  writeFileSync(path.join(RESULTS_DIR, 'load-profile.md'), header + md);
+  log(`profile summary written to bench/results/load-profile.md`);
+}
+
+async function txPhases(opts: LoadOptions): Promise<Figure[]> {
+  if (opts.mode.kind !== 'tx') return [];
+  const figures: Figure[] = [];
+  let maxFinalized: number | undefined;
+  for (const spec of opts.mode.rates) {
+    const t = await target(opts);
+    let label: string = spec.kind;
+    try {
+      const r = await runTxPhase(opts, spec, { ...t, ...(maxFinalized !== undefined ? { maxFinalized } : {}), log });
+      figures.push(...r.figures);
+      label = r.figures[0]?.name.replace(/^load /, '').replace(/ — .*$/, '') ?? label;
+      if (spec.kind === 'max') maxFinalized = r.finalizedPerSec;
+    } finally {
+      await stopTarget(opts, t, label);
+    }
+  }
+  return figures;
+}
+
+async function callPhase(opts: LoadOptions): Promise<Figure[]> {
+  if (opts.mode.kind !== 'call') return [];
+  const t = await target(opts);
+  const conns: RpcConnection[] = [];
+  try {
+    const control = await RpcConnection.open(t.url, { rate: opts.connRate });
+    const info = await control.call<ChainInfo>('chain_getInfo');
+    await control.close();
+    const { contractCall: cc, rpcMethod, params } = opts.mode;
+    const subject = cc ? contractCall(info, cc.contract, cc.method) : { method: rpcMethod!, paramsJson: JSON.stringify(params) };
+    const n = opts.connections ?? 8;
+    for (let i = 0; i < n; i++) conns.push(await RpcConnection.open(t.url, { rate: opts.connRate }));
+    const paced = Number.isFinite(opts.connRate) ? `paced at ${opts.connRate} req/s per connection (the server's limit; --conn-rate off to lift)` : 'unpaced';
+    log(`${n} connections × ${opts.window} outstanding, ${paced}, ${opts.durationMs / 1000} s each`);
+    const progress = (m: string) => (t: number, calls: number, p99: number) =>
+      opts.progress && console.log(`    t=${String(t).padStart(3)}s ${m} ${calls.toLocaleString('en-US')} calls/s p99 ${p99.toFixed(2)} ms`);
+    const runOpts = (m: string) => ({ window: opts.window, durationMs: opts.durationMs, onSecond: progress(m) });
+    const ref = reportCalls(`${CALL_REFERENCE_METHOD} (reference)`, await runCalls(conns, CALL_REFERENCE_METHOD, '[]', runOpts(CALL_REFERENCE_METHOD)), { connections: n });
+    const label = cc ? `${cc.contract}.${cc.method}` : subject.method;
+    const figs = reportCalls(label, await runCalls(conns, subject.method, subject.paramsJson, runOpts(label)), {
+      connections: n,
+      ...(cc ? { target: CALL_TARGET_PER_SEC } : {}),
+    });
+    figs[0].reference = ref[0].name;
+    figs[0].ratio = figs[0].median / ref[0].median;
+    console.log(`  ${label} vs ${CALL_REFERENCE_METHOD}: ${figs[0].ratio.toFixed(2)}x`);
+    return [...ref, ...figs];
+  } finally {
+    await Promise.all(conns.map((c) => c.close()));
+    await stopTarget(opts, t, 'calls');
+  }
+}
+
+/** The suite. */
+export const run: Suite = async (args) => {
+  try {
+    const opts = parseLoadArgs(args);
+    log(`${os.cpus().length} cores shared by node and generator; load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+    return opts.mode.kind === 'call' ? await callPhase(opts) : await txPhases(opts);
+  } catch (e) {
+    // A usage or availability error is the whole message: the stack would only bury it.
+    if (e instanceof LoadError) e.stack = `load: ${e.message}`;
+    throw e;
+  }
+};

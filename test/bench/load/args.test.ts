@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_SPAWN_BLOCK_MS, parseDuration, parseLoadArgs } from '../../../bench/load/args.js';
+import { contractCall } from '../../../bench/load/callBench.js';
+import { LoadError } from '../../../bench/load/errors.js';
+import { assignWorkloads } from '../../../bench/load/mix.js';
+import { requireWorkloads } from '../../../bench/load/workloads/index.js';
+
+/** The LoadError a parse throws (fails the test if it does not throw one). */
+function parseError(argv: string[]): LoadError {
+  try {
+    parseLoadArgs(argv);
+  } catch (e) {
+    expect(e).toBeInstanceOf(LoadError);
+    expect((e as LoadError).code).toBe('LOAD_BAD_ARGS');
+    return e as LoadError;
+  }
+  throw new Error(`parse of ${argv.join(' ')} did not fail`);
+}
+
+describe('parseLoadArgs', () => {
+  it("parses the issue's command line", () => {
+    const o = parseLoadArgs('--url ws://127.0.0.1:8546 --mix transfer=60,consent=20,claim=20 --rate 3000 --duration 60s --connections 8'.split(' '));
+    expect(o.target).toEqual({ kind: 'url', url: 'ws://127.0.0.1:8546' });
+    expect(o.mode).toEqual({
+      kind: 'tx',
+      mix: [
+        { name: 'transfer', weight: 60 },
+        { name: 'consent', weight: 20 },
+        { name: 'claim', weight: 20 },
+      ],
+      rates: [{ kind: 'fixed', txPerSec: 3000 }],
+    });
+    expect([o.durationMs, o.connections]).toEqual([60_000, 8]);
+  });
+
+  it('defaults to a closed-loop transfer run and parses spawn, phases and call modes', () => {
+    const o = parseLoadArgs(['--spawn', '--rate', 'max,80%', '--node-args', '--cpu-prof --cpu-prof-dir /tmp/p', '--conn-rate', 'off']);
+    expect(o.target).toEqual({ kind: 'spawn', blockMs: DEFAULT_SPAWN_BLOCK_MS, nodeArgs: ['--cpu-prof', '--cpu-prof-dir', '/tmp/p'] });
+    expect(o.mode).toEqual({ kind: 'tx', mix: [{ name: 'transfer', weight: 100 }], rates: [{ kind: 'max' }, { kind: 'percentOfMax', percent: 80 }] });
+    expect(o.connRate).toBe(Infinity);
+    expect(parseLoadArgs(['--rpc-method', 'chain_getInfo']).mode).toEqual({ kind: 'call', rpcMethod: 'chain_getInfo', params: [] });
+    expect(parseLoadArgs(['--call', 'consent.check', '--duration=2s']).mode).toEqual({ kind: 'call', contractCall: { contract: 'consent', method: 'check' }, params: [] });
+    expect([parseDuration('500ms', 'x'), parseDuration('2m', 'x'), parseDuration('1.5', 'x')]).toEqual([500, 120_000, 1500]);
+  });
+
+  const cases: Array<[string, string[], RegExp]> = [
+    ['an unknown flag', ['--speed', '3'], /--speed: unknown flag/],
+    ['a missing value', ['--rate'], /--rate: needs a value/],
+    ['a flag given twice', ['--rate', '1', '--rate', '2'], /--rate: given twice/],
+    ['a bad rate', ['--rate', 'fast'], /"fast" is not a rate/],
+    ['a zero rate', ['--rate', '0'], /"0" is not a rate/],
+    ['a percentage without a max phase', ['--rate', '80%'], /80% needs a preceding max phase/],
+    ['an unknown workload', ['--mix', 'transfer=50,vaccine=50'], /unknown workload "vaccine"/],
+    ['a repeated workload', ['--mix', 'transfer=50,transfer=50'], /appears twice/],
+    ['a bad weight', ['--mix', 'transfer=lots'], /weight of transfer/],
+    ['an all-zero mix', ['--mix', 'transfer=0'], /every weight is 0/],
+    ['a bad duration', ['--duration', '10 minutes'], /not a duration/],
+    ['a non-integer connection count', ['--connections', '2.5'], /--connections: expected an integer/],
+    ['--spawn with --url', ['--spawn', '--url', 'ws://x:1'], /conflicts with --spawn/],
+    ['--block-ms without --spawn', ['--block-ms', '100'], /only applies with --spawn/],
+    ['a non-ws url', ['--url', 'http://127.0.0.1:8546'], /must be a ws:\/\//],
+    ['--call and --rpc-method together', ['--call', 'consent.check', '--rpc-method', 'chain_getInfo'], /conflicts with --rpc-method/],
+    ['a malformed --call', ['--call', 'consent'], /not contract.method/],
+    ['--params that are not an array', ['--rpc-method', 'chain_getBlock', '--params', '{"a":1}'], /JSON array/],
+    ['--params that are not JSON', ['--rpc-method', 'chain_getBlock', '--params', '[1,'], /not JSON/],
+    ['a fixed rate in call mode', ['--rpc-method', 'chain_getInfo', '--rate', '100'], /only "max" applies/],
+    ['--mix in call mode', ['--rpc-method', 'chain_getInfo', '--mix', 'transfer'], /does not apply/],
+    ['a value for a boolean flag', ['--spawn=yes'], /takes no value/],
+  ];
+  for (const [what, argv, message] of cases) {
+    it(`rejects ${what}, naming the flag`, () => {
+      const e = parseError(argv);
+      expect(e.message).toMatch(message);
+      expect(e.message).toContain('usage: npm run bench -- load');
+    });
+  }
+});
+
+describe('workload availability', () => {
+  const info = { chainId: 'medchain-dev', height: 1, finalizedHeight: 1, blockGasLimit: 50_000_000, contracts: {} };
+
+  it('refuses a mix whose contract is missing, with the exact reason', () => {
+    expect(() => requireWorkloads(['transfer'], info)).not.toThrow();
+    expect(() => requireWorkloads(['transfer', 'consent'], info)).toThrow(
+      'consent workload needs the consent contract: chain_getInfo().contracts.consent is missing',
+    );
+    expect(() => requireWorkloads(['claim'], { ...info, contracts: undefined })).toThrow(
+      'claim workload needs the claims contract: chain_getInfo().contracts.claims is missing',
+    );
+    expect(() => contractCall(info, 'consent', 'check')).toThrow('consent.check calls need the consent contract: chain_getInfo().contracts.consent is missing');
+  });
+
+  it('says what is unwritten when the contract exists', () => {
+    const withConsent = { ...info, contracts: { consent: '0x' + '11'.repeat(20) } };
+    expect(() => requireWorkloads(['consent'], withConsent)).not.toThrow();
+    expect(() => contractCall(withConsent, 'consent', 'check')).toThrow(/not written yet/);
+  });
+
+  it('spreads senders over the mix by weight, every workload at least once', () => {
+    const names = assignWorkloads([{ name: 'transfer', weight: 60 }, { name: 'consent', weight: 20 }, { name: 'claim', weight: 20 }], 100);
+    expect(names.filter((n) => n === 'transfer')).toHaveLength(60);
+    expect(names.filter((n) => n === 'claim')).toHaveLength(20);
+    expect(names.slice(0, 5)).toContain('consent'); // interleaved, not in blocks
+    expect(new Set(assignWorkloads([{ name: 'transfer', weight: 1000 }, { name: 'claim', weight: 1 }], 10))).toEqual(new Set(['transfer', 'claim']));
+  });
+});
