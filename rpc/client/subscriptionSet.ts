@@ -112,13 +112,14 @@ export class SubscriptionSet {
     m.epoch = epoch;
     const options = { ...m.options };
     try {
-      if (m.kind === 'events' && resume) {
+      if (m.kind === 'events') {
         const from = m.lastEvent?.height ?? m.resumeFrom;
-        if (from !== undefined) options.fromHeight = from;
-      } else if (m.kind === 'events' && m.resumeFrom === undefined) {
-        // Where to resume if the connection drops before any event arrives: the blocks after
-        // the current head (events of blocks made before subscribing are history, not missed).
-        m.resumeFrom = (await this.rpc.request<ChainInfo>('chain_getInfo', [], { waitForConnection: false })).height + 1;
+        if (resume && from !== undefined) options.fromHeight = from;
+        else if (m.resumeFrom === undefined) {
+          // Where to resume if the connection drops before any event arrives: the blocks after
+          // the current head (events of blocks made before subscribing are history, not missed).
+          m.resumeFrom = (await this.rpc.request<ChainInfo>('chain_getInfo', [], { waitForConnection: false })).height + 1;
+        }
       }
       const backfill = resume && (m.kind === 'newHeads' || m.kind === 'finalized') && m.lastHeight !== undefined;
       if (backfill) m.held = [];

@@ -76,16 +76,17 @@ describe('medchain tx', () => {
   });
 
   // through the real CLI: the exit code and the one-line message (run side by side)
-  it.concurrent.each([
+  it.concurrent.for([
     [['tx'], /^medchain: usage: medchain tx transfer\|call/m],
     [['tx', 'transfer', '--dev', '1', '--amount', '5'], /^medchain: --to <0x address> is required/m],
     [['tx', 'transfer', '--dev', '1', '--key', 'k.json', '--to', devKey(2).addressHex, '--amount', '5'], /exactly one of --key/],
     [['tx', 'transfer', '--dev', '1', '--to', devKey(2).addressHex, '--amount', '-1'], /Option '--amount' argument is ambiguous/],
     [['tx', 'transfer', '--dev', '1', '--to', devKey(2).addressHex, '--amount', '5', '--bogus'], /Unknown option '--bogus'/],
     [['tx', 'call', '--dev', '1', '--to', devKey(2).addressHex, '--method', 'm', '--rpc', 'ws://127.0.0.1:1'], /^medchain: cannot reach a node at ws:\/\/127\.0\.0\.1:1/m],
-  ])('exits non-zero with a clear error for %j', async (args, message) => {
+  ] as Array<[string[], RegExp]>)('exits non-zero with a clear error for %j', async ([args, message], { expect }) => {
+    // concurrent tests must use their context's expect, so a failure is reported against the right case
     const { code, out } = await runCli(args);
-    expect(code).toBe(1);
+    expect(code, out).toBe(1);
     expect(out).toMatch(message);
     expect(out).not.toMatch(/unexpected error|at .*\.js:\d+/); // no stack traces
   });
