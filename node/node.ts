@@ -12,6 +12,7 @@ import { createRpcServer, MethodTable, SubscriptionHub, type RpcServer } from '.
 import { chainApi } from '../rpc/methods/index.js';
 import { BlockProducer, DEFAULT_EMPTY_BLOCK_MS } from './blockProducer.js';
 import { BlockSync } from './blockSync.js';
+import { ConsensusDriver } from './consensusDriver.js';
 import { NodeError } from './errors.js';
 import { newKeyPair, type KeyPair } from './keyFile.js';
 import type { Logger } from './logger.js';
@@ -69,6 +70,7 @@ interface NodeParts {
   store: ChainStore;
   pool: SigVerifyPool;
   producer: BlockProducer | undefined;
+  driver: ConsensusDriver | undefined;
   logger: Logger;
   waiters: TxWaiters;
   writes: SerialQueue;
@@ -136,6 +138,7 @@ export class MedchainNode {
 
     let network: Network | undefined;
     let sync: BlockSync | undefined;
+    let driver: ConsensusDriver | undefined;
     const onCommitted = (built: BuiltBlock, _commit: Commit | null) => {
       mempool.removeCommitted(built.included.map((e) => e.hash));
       waiters.committed(built.included.map((e) => toHex(e.hash)));
@@ -144,12 +147,26 @@ export class MedchainNode {
     };
     if (config.p2pPort !== undefined) {
       const nodeKey = config.key ?? newKeyPair();
-      const handlers = peerHandlers({ chain, intake, logger, getNetwork: () => network!, getSync: () => sync! });
+      const handlers = peerHandlers({ chain, intake, logger, getNetwork: () => network!, getSync: () => sync!, getDriver: () => driver });
       network = new Network(
         { chainId: chain.spec.chainId, genesisHash: chain.genesisHash, nodeKey, host: config.p2pHost ?? '127.0.0.1', port: config.p2pPort, peers: config.peers ?? [] },
         handlers,
       );
-      sync = new BlockSync({ chain, network, writes, verifySigs, logger, onCommitted });
+      sync = new BlockSync({
+        chain,
+        network,
+        writes,
+        verifySigs,
+        logger,
+        onCommitted: (built, commit) => {
+          onCommitted(built, commit);
+          driver?.resync();
+        },
+      });
+      // A multi-validator chain runs Tendermint; a single validator keeps the instant producer below.
+      if (chain.validators.length > 1) {
+        driver = new ConsensusDriver({ chain, mempool, network, key: config.key, verifySigs, writes, logger, blockMs: config.blockMs, onCommitted: (b) => onCommitted(b, null) });
+      }
     }
 
     const methods = new MethodTable({ title: 'medchain JSON-RPC', version: VERSION });
@@ -186,7 +203,7 @@ export class MedchainNode {
           { chain, mempool, key: config.key!, validatorIndex, logger, writes, onCommitted },
         )
       : undefined;
-    const node = new MedchainNode({ chain, mempool, rpc, hub, network }, { store, pool, producer, logger, waiters, writes });
+    const node = new MedchainNode({ chain, mempool, rpc, hub, network }, { store, pool, producer, driver, logger, waiters, writes });
     try {
       const addr = await rpc.listen();
       logger.info('rpc listening', { url: `ws://${addr.address}:${addr.port}`, http: `http://${addr.address}:${addr.port}` });
@@ -204,7 +221,10 @@ export class MedchainNode {
       height: chain.head.height,
       validator: validatorIndex >= 0,
     });
-    if (!single) logger.info('following the chain: this node does not produce blocks (multi-validator consensus is not wired yet)');
+    if (driver) {
+      logger.info('consensus', { validators: chain.validators.length, validatorIndex: driver.selfIndex });
+      driver.start();
+    } else if (!single) logger.info('following the chain: this node does not produce blocks');
     producer?.start();
     return node;
   }
@@ -213,6 +233,7 @@ export class MedchainNode {
   async stop(): Promise<void> {
     const p = this.#parts;
     await p.producer?.stop();
+    await p.driver?.stop();
     await this.network?.stop();
     p.waiters.close();
     await this.rpc.close();

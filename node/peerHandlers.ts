@@ -3,6 +3,7 @@ import type { Chain } from '../core/chain/index.js';
 import { MempoolError } from '../core/mempool/index.js';
 import { P2PError, type Network, type NetworkHandlers } from '../p2p/index.js';
 import type { BlockSync } from './blockSync.js';
+import type { ConsensusDriver } from './consensusDriver.js';
 import type { Logger } from './logger.js';
 import type { TxIntake } from './txIntake.js';
 
@@ -16,11 +17,15 @@ export function peerHandlers(deps: {
   logger: Logger;
   getNetwork: () => Network;
   getSync: () => BlockSync;
+  getDriver: () => ConsensusDriver | undefined;
 }): NetworkHandlers {
   const { chain, intake, logger } = deps;
   return {
     logger,
-    onPeerUp: (peer) => peer.send({ kind: 'status', height: chain.head.height, headHash: chain.headHash }),
+    onPeerUp: (peer) => {
+      peer.send({ kind: 'status', height: chain.head.height, headHash: chain.headHash });
+      deps.getDriver()?.greet(peer);
+    },
     onMessage: async (peer, m) => {
       switch (m.kind) {
         case 'status':
@@ -45,9 +50,13 @@ export function peerHandlers(deps: {
           deps.getNetwork().relay(m, peer);
           return;
         case 'proposal':
+          await deps.getDriver()?.onProposal(peer, m.proposal, m.block);
+          return;
         case 'vote':
+          await deps.getDriver()?.onVote(peer, m.vote);
+          return;
         case 'evidence':
-          // Consensus messages: handled once multi-validator consensus is wired (issue 8).
+          // Evidence is logged where it is detected; recording it on chain is not built yet.
           return;
       }
     },

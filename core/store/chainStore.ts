@@ -37,6 +37,9 @@ export interface StoredEvent {
   data: Value;
 }
 
+/** Key of the one safety record in the safety bucket. */
+const SAFETY_KEY = 'last-signed';
+
 /** A non-negative safe integer (heights and indexes). */
 function isHeight(v: unknown): v is number {
   return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
@@ -170,6 +173,20 @@ export class ChainStore {
     ops.push({ type: 'put', sublevel: this.subs.meta, key: utf8(META_HEAD), value: encode([w.height, w.hash]) });
     if (w.final) ops.push({ type: 'put', sublevel: this.subs.meta, key: utf8(META_FINAL), value: encode(w.height) });
     await this.db.batch([...ops, ...extra] as never);
+  }
+
+  /** The validator's persisted safety record (last signed consensus message), if any. */
+  safetyRecord(): Uint8Array | undefined {
+    return this.get('safety', utf8(SAFETY_KEY));
+  }
+
+  /**
+   * Persists the safety record, synced to disk, before the message it covers is sent:
+   * double-sign protection must survive a crash or power loss (design §6).
+   */
+  async writeSafetyRecord(bytes: Uint8Array): Promise<void> {
+    // classic-level honours `sync` (fsync before resolving); abstract-level's types do not list it.
+    await this.subs.safety.put(utf8(SAFETY_KEY), bytes, { sync: true } as never);
   }
 
   /** Journals an accepted mempool tx (awaited before the tx is acknowledged). */

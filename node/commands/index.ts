@@ -4,7 +4,8 @@ import { keysCommand } from './keys.js';
 import { queryCommand } from './query.js';
 import { devCommand, startCommand } from './run.js';
 import { statusCommand } from './status.js';
+import { testnetCommand } from './testnet.js';
 import { txCommand } from './tx.js';
 
 /** Every `medchain` command, in the order `help` lists them. Add new commands here. */
-export const COMMANDS: readonly Command[] = [devCommand, startCommand, initCommand, keysCommand, txCommand, queryCommand, statusCommand];
+export const COMMANDS: readonly Command[] = [devCommand, startCommand, initCommand, testnetCommand, keysCommand, txCommand, queryCommand, statusCommand];

@@ -1,0 +1,301 @@
+/**
+ * The consensus driver: the I/O around the pure Tendermint state machine (core/consensus).
+ * One serialized loop feeds it events (verified peer messages, timeouts, the app's answers);
+ * its actions are carried out here — building and validating blocks through the chain,
+ * guarding, persisting and signing votes (SafetyGuard: the record is on disk before a vote
+ * leaves), gossiping, scheduling timeouts and committing decided blocks.
+ */
+import { decodeBlock, encodeBlock, headerHash, type Block } from '../core/block/index.js';
+import type { BuiltBlock, Chain, VerifySigs } from '../core/chain/index.js';
+import {
+  checkSign,
+  decodeProposal,
+  decodeSafetyRecord,
+  decodeVote,
+  encodeProposal,
+  encodeSafetyRecord,
+  encodeVote,
+  initState,
+  proposalSigCheck,
+  proposalTarget,
+  recordSigned,
+  resumePoint,
+  signProposalMessage,
+  signVoteMessage,
+  step,
+  storedMessages,
+  voteSigCheck,
+  voteTarget,
+  type ConsensusAction,
+  type ConsensusEvent,
+  type ConsensusState,
+  type SafetyRecord,
+} from '../core/consensus/index.js';
+import { equalBytes, toHex } from '../core/encoding/index.js';
+import { MedchainError } from '../core/errors.js';
+import type { Mempool } from '../core/mempool/index.js';
+import { P2PError, type Network, type Peer } from '../p2p/index.js';
+import type { KeyPair } from './keyFile.js';
+import type { Logger } from './logger.js';
+import { SerialQueue } from './serialQueue.js';
+
+/** Blocks kept per height for validation/commit: proposals of a few rounds. */
+const MAX_BLOCKS_PER_HEIGHT = 64;
+
+/** What the driver needs from the node. */
+export interface ConsensusDriverDeps {
+  chain: Chain;
+  mempool: Mempool;
+  network: Network;
+  key: KeyPair | undefined;
+  verifySigs: VerifySigs;
+  /** The chain's single writer (shared with block sync). */
+  writes: SerialQueue;
+  logger: Logger;
+  /** Pace: the proposer waits this long after the previous commit before building. */
+  blockMs: number;
+  onCommitted(built: BuiltBlock): void;
+}
+
+/** Runs Tendermint for this node: a validator votes, a non-validator follows. */
+export class ConsensusDriver {
+  readonly #d: ConsensusDriverDeps;
+  readonly #events = new SerialQueue();
+  readonly #timers = new Set<NodeJS.Timeout>();
+  #state: ConsensusState;
+  #safety: SafetyRecord | null;
+  /** Blocks of proposals for the current and next height, by hash: raw, then validated/built. */
+  #blocks = new Map<string, { block: Block; built?: BuiltBlock }>();
+  #lastCommitAt = Date.now();
+  #stopped = false;
+
+  constructor(deps: ConsensusDriverDeps) {
+    this.#d = deps;
+    const raw = deps.chain.store.safetyRecord();
+    this.#safety = raw ? decodeSafetyRecord(raw) : null;
+    this.#state = this.#initAtHead();
+  }
+
+  /** This node's index in the validator set, or null. */
+  get selfIndex(): number | null {
+    const k = this.#d.key;
+    if (!k) return null;
+    const i = this.#d.chain.validators.findIndex((v) => equalBytes(v.address, k.address));
+    return i < 0 ? null : i;
+  }
+
+  #initAtHead(): ConsensusState {
+    const height = this.#d.chain.head.height + 1;
+    const resume = resumePoint(this.#safety, height);
+    return initState({ validators: this.#d.chain.validators, selfIndex: this.selfIndex, height, round: resume.round, lock: resume.lock });
+  }
+
+  /** Starts consensus at the chain head + 1. */
+  start(): void {
+    this.#feed({ type: 'start' });
+  }
+
+  /** Re-initialises at the chain head after block sync moved it (the machine's height is behind). */
+  resync(): void {
+    void this.#events.run(async () => {
+      if (this.#stopped || this.#state.height > this.#d.chain.head.height) return;
+      this.#blocks = new Map();
+      this.#state = this.#initAtHead();
+      await this.#apply({ type: 'start' });
+    });
+  }
+
+  /** Current (height, round, step), for logs and metrics. */
+  get position(): { height: number; round: number; step: string } {
+    return { height: this.#state.height, round: this.#state.round, step: this.#state.step };
+  }
+
+  /** Sends a newly connected peer our messages of the current height, so a restarted node catches up. */
+  greet(peer: Peer): void {
+    const { proposals, votes } = storedMessages(this.#state);
+    for (const p of proposals) {
+      const b = this.#blocks.get(toHex(p.blockHash));
+      if (b) peer.send({ kind: 'proposal', proposal: encodeProposal(p), block: encodeBlock(b.block) });
+    }
+    for (const v of votes) peer.send({ kind: 'vote', vote: encodeVote(v) });
+  }
+
+  /** A proposal from a peer: check its signature and block, then feed it (throws P2PError to penalise). */
+  async onProposal(peer: Peer, proposalBytes: Uint8Array, blockBytes: Uint8Array): Promise<void> {
+    const { chain } = this.#d;
+    let proposal, block: Block;
+    try {
+      proposal = decodeProposal(proposalBytes);
+      block = decodeBlock(blockBytes);
+    } catch (e) {
+      throw new P2PError('P2P_BAD_FRAME', `bad proposal: ${(e as Error).message}`, 'penalize');
+    }
+    if (!equalBytes(headerHash(block.header), proposal.blockHash)) throw new P2PError('P2P_BAD_FRAME', 'proposal block does not match its hash', 'penalize');
+    if (proposal.height < this.#state.height) return; // late: decided already
+    const check = proposalSigCheck(chain.spec.chainId, proposal, chain.validators);
+    if (!check || !(await this.#d.verifySigs([check]))[0]) throw new P2PError('P2P_BAD_FRAME', 'bad proposal signature', 'penalize');
+    this.#d.network.relay({ kind: 'proposal', proposal: proposalBytes, block: blockBytes }, peer);
+    this.#feed({ type: 'proposal', proposal }, () => {
+      // Keep blocks of this height and the next (proposals for h+1 can arrive before h commits).
+      const h = proposal.height - this.#state.height;
+      if ((h === 0 || h === 1) && this.#blocks.size < 2 * MAX_BLOCKS_PER_HEIGHT) {
+        const k = toHex(proposal.blockHash);
+        if (!this.#blocks.has(k)) this.#blocks.set(k, { block });
+      }
+    });
+  }
+
+  /** A vote from a peer: check its signature, then feed it. */
+  async onVote(peer: Peer, voteBytes: Uint8Array): Promise<void> {
+    const { chain } = this.#d;
+    let vote;
+    try {
+      vote = decodeVote(voteBytes);
+    } catch (e) {
+      throw new P2PError('P2P_BAD_FRAME', `bad vote: ${(e as Error).message}`, 'penalize');
+    }
+    if (vote.height < this.#state.height - 1) return;
+    const check = voteSigCheck(chain.spec.chainId, vote, chain.validators);
+    if (!check || !(await this.#d.verifySigs([check]))[0]) throw new P2PError('P2P_BAD_FRAME', 'bad vote signature', 'penalize');
+    this.#d.network.relay({ kind: 'vote', vote: voteBytes }, peer);
+    this.#feed({ type: 'vote', vote });
+  }
+
+  /** Stops timers and waits for the event in progress. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    for (const t of this.#timers) clearTimeout(t);
+    this.#timers.clear();
+    await this.#events.idle();
+  }
+
+  #feed(event: ConsensusEvent, before?: () => void): void {
+    void this.#events.run(async () => {
+      if (this.#stopped) return;
+      before?.();
+      await this.#apply(event);
+    });
+  }
+
+  /** One transition and its actions (inside the serialized loop). */
+  async #apply(event: ConsensusEvent): Promise<void> {
+    let queue: ConsensusEvent[] = [event];
+    while (queue.length > 0 && !this.#stopped) {
+      const ev = queue.shift()!;
+      let result;
+      try {
+        result = step(this.#state, ev);
+      } catch (e) {
+        if (e instanceof MedchainError) {
+          this.#d.logger.warn('consensus event refused', { event: ev.type }, e);
+          continue;
+        }
+        throw e;
+      }
+      const before = this.#state;
+      this.#state = result.state;
+      if (before.round !== this.#state.round && before.height === this.#state.height) {
+        this.#d.logger.info('round change', { height: this.#state.height, round: this.#state.round });
+      }
+      for (const action of result.actions) {
+        const follow = await this.#perform(action);
+        if (follow) queue = queue.concat(follow);
+      }
+    }
+  }
+
+  /** Carries out one action; returns the events it produces for the machine (fed in order). */
+  async #perform(a: ConsensusAction): Promise<ConsensusEvent[] | undefined> {
+    const { chain, logger } = this.#d;
+    switch (a.type) {
+      case 'scheduleTimeout': {
+        const t = setTimeout(() => {
+          this.#timers.delete(t);
+          this.#feed({ type: 'timeout', height: a.height, round: a.round, step: a.step });
+        }, a.ms);
+        this.#timers.add(t);
+        return;
+      }
+      case 'propose': {
+        const wait = this.#d.blockMs - (Date.now() - this.#lastCommitAt);
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        if (this.#stopped || chain.head.height + 1 !== a.height) return;
+        const lastCommit = chain.head.height === 0 ? null : (chain.store.commit(chain.head.height) ?? null);
+        const built = await chain.build(Date.now(), this.#d.key!.address, this.#d.mempool.pending(chain.spec.blockGasLimit), lastCommit);
+        this.#blocks.set(toHex(built.hash), { block: built.block, built });
+        logger.debug('proposing', { height: a.height, round: a.round, txs: built.included.length });
+        return [{ type: 'proposalBlock', height: a.height, round: a.round, blockHash: built.hash }];
+      }
+      case 'validate': {
+        const entry = this.#blocks.get(toHex(a.blockHash));
+        if (!entry) return [{ type: 'validated', height: a.height, blockHash: a.blockHash, valid: false }];
+        if (entry.built) return [{ type: 'validated', height: a.height, blockHash: a.blockHash, valid: true }];
+        try {
+          entry.built = await chain.validate(entry.block, this.#d.verifySigs);
+          return [{ type: 'validated', height: a.height, blockHash: a.blockHash, valid: true }];
+        } catch (e) {
+          if (!(e instanceof MedchainError)) throw e;
+          logger.warn('invalid proposed block', { height: a.height, round: a.round, reason: e.message });
+          return [{ type: 'validated', height: a.height, blockHash: a.blockHash, valid: false }];
+        }
+      }
+      case 'signProposal': {
+        const sig = await this.#guardAndSign(proposalTarget(a.proposal), () => signProposalMessage(chain.spec.chainId, a.proposal, this.#d.key!.secretKey).signature);
+        if (!sig) return;
+        const proposal = { ...a.proposal, signature: sig };
+        const entry = this.#blocks.get(toHex(a.proposal.blockHash));
+        if (entry) this.#d.network.broadcast({ kind: 'proposal', proposal: encodeProposal(proposal), block: encodeBlock(entry.block) });
+        return [{ type: 'proposal', proposal }];
+      }
+      case 'signVote': {
+        const sig = await this.#guardAndSign(voteTarget(a.vote), () => signVoteMessage(chain.spec.chainId, a.vote, this.#d.key!.secretKey).signature);
+        if (!sig) return;
+        const vote = { ...a.vote, signature: sig };
+        this.#d.network.broadcast({ kind: 'vote', vote: encodeVote(vote) });
+        return [{ type: 'vote', vote }];
+      }
+      case 'commit':
+        await this.#commit(a.height, a.round, a.blockHash, a.commit);
+        return;
+      case 'evidence':
+        logger.warn('equivocation detected', {
+          validator: a.evidence.vote1.validatorIndex,
+          height: a.evidence.vote1.height,
+          round: a.evidence.vote1.round,
+        });
+        return;
+    }
+  }
+
+  /** SafetyGuard: refuse conflicting signatures; persist the record before the signature is used. */
+  async #guardAndSign(target: Parameters<typeof checkSign>[1], sign: () => Uint8Array): Promise<Uint8Array | undefined> {
+    const decision = checkSign(this.#safety, target);
+    if (decision.kind === 'resend') return decision.signature;
+    if (decision.kind === 'refuse') {
+      this.#d.logger.warn('refused to sign (double-sign protection)', { height: target.height, round: target.round, step: target.step, reason: decision.reason });
+      return undefined;
+    }
+    const signature = sign();
+    const record = recordSigned(this.#safety, target, signature);
+    await this.#d.chain.store.writeSafetyRecord(encodeSafetyRecord(record));
+    this.#safety = record;
+    return signature;
+  }
+
+  async #commit(height: number, round: number, blockHash: Uint8Array, commit: Parameters<Chain['commit']>[1]): Promise<void> {
+    const { chain, logger } = this.#d;
+    const entry = this.#blocks.get(toHex(blockHash));
+    for (const [k, b] of this.#blocks) if (b.block.header.height <= height) this.#blocks.delete(k);
+    if (chain.head.height >= height) return; // block sync stored it first
+    if (!entry?.built || chain.head.height + 1 !== height) {
+      // Decided without holding the validated block (missed the proposal): block sync fetches it.
+      logger.info('decided a block not held here; waiting for block sync', { height, block: toHex(blockHash) });
+      return;
+    }
+    const started = Date.now();
+    await this.#d.writes.run(() => chain.commit(entry.built!, commit));
+    this.#lastCommitAt = Date.now();
+    logger.info('block', { height, round, txs: entry.built.included.length, proposer: toHex(entry.block.header.proposer), ms: Date.now() - started });
+    this.#d.onCommitted(entry.built);
+  }
+}
