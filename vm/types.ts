@@ -4,8 +4,9 @@
  * never write, that every path of a function with a result returns, and that the call
  * graph is acyclic (no recursion). Annotates the tree for the compiler.
  */
-import type { Block, ContractAst, Expr, FnDecl, Pattern, Place, PlaceStep, Pos, Stmt, TypeExpr } from './ast.js';
-import { BUILTINS, checkExpr, checkValue, expectType, INT64_MAX, INT64_MIN, lookupLocal, optional, readType, type CheckCtx, type FnCtx, type FnSig } from './checkExpr.js';
+import type { Block, ContractAst, Expr, FnDecl, Pattern, Pos, Stmt, TypeExpr } from './ast.js';
+import { BUILTINS, checkExpr, checkValue, expectType, INT64_MAX, INT64_MIN, lookupLocal, optional, type CheckCtx, type FnCtx, type FnSig } from './checkExpr.js';
+import { checkPlace } from './checkPlace.js';
 import { CompileError, type CompileErrorCode } from './errors.js';
 import type { EventDef, StorageVar, ViewImport } from './program.js';
 import { BOOL, INT, MAX_TYPE_DEPTH, STRING, UNIT, hasZero, isKeyType, sortFields, typeDepth, typeToString, type Field, type Type } from './valueType.js';
@@ -241,7 +242,7 @@ class Checker implements CheckCtx {
         return;
       }
       case 'assign': {
-        const place = this.place(f, s.target, 'write');
+        const place = checkPlace(this, f, s.target, 'write');
         s.place = place;
         if (s.op === '=') {
           expectType(this, f, s.value, place.type, 'assignment');
@@ -253,14 +254,14 @@ class Checker implements CheckCtx {
         return;
       }
       case 'push': {
-        const place = this.place(f, s.target, 'write');
+        const place = checkPlace(this, f, s.target, 'write');
         s.place = place;
         if (place.type.k !== 'list') this.fail('COMPILE_TYPE', `push appends to a list, not ${typeToString(place.type)}`, s.target.pos);
         expectType(this, f, s.value, (place.type as Extract<Type, { k: 'list' }>).of, 'pushed value');
         return;
       }
       case 'delete':
-        s.place = this.place(f, s.target, 'delete');
+        s.place = checkPlace(this, f, s.target, 'delete');
         return;
       case 'if':
         expectType(this, f, s.cond, BOOL, 'if condition');
@@ -329,78 +330,6 @@ class Checker implements CheckCtx {
       } else this.fail('COMPILE_TYPE', `for iterates a list, map or range, not ${typeToString(it as Type)}`, s.iterable.pos);
     });
     f.loops--;
-  }
-
-  /** Resolves an assignment/push/delete target into a Place. */
-  private place(f: FnCtx, target: Expr, mode: 'write' | 'delete'): Place {
-    const steps: Array<Extract<Expr, { kind: 'field' | 'index' }>> = [];
-    let e = target;
-    while ((e.kind === 'field' && e.target.kind !== 'storage') || e.kind === 'index') {
-      steps.unshift(e);
-      e = e.target;
-    }
-    let root: Place['root'];
-    let cur: Type;
-    let unwrap = false;
-    if (e.kind === 'name') {
-      const local = lookupLocal(f, e.name);
-      if (!local) this.fail(this.consts.has(e.name) ? 'COMPILE_NOT_ASSIGNABLE' : 'COMPILE_UNKNOWN_NAME', this.consts.has(e.name) ? `constant ${e.name} cannot be changed` : `unknown name '${e.name}'`, e.pos);
-      root = { kind: 'local', slot: local!.slot };
-      cur = local!.type;
-      if (steps.length === 0 && mode === 'delete') this.fail('COMPILE_NOT_ASSIGNABLE', 'delete removes a map entry or a storage slot, not a variable', target.pos);
-    } else if (e.kind === 'field' && e.target.kind === 'storage') {
-      const s = this.storage.get(e.name);
-      if (!s) this.fail('COMPILE_UNKNOWN_NAME', `unknown storage variable '${e.name}'`, e.namePos);
-      if (f.sig.view) this.fail('COMPILE_VIEW_WRITES', `view ${f.sig.name} cannot change storage.${e.name}`, target.pos);
-      const v = s!.v;
-      const keys: Expr[] = [];
-      for (let i = 0; i < v.keys.length; i++) {
-        const k = steps.shift();
-        if (!k || k.kind !== 'index') this.fail('COMPILE_NOT_ASSIGNABLE', `storage.${v.name} takes ${v.keys.length} key(s) before it is a value`, (k ?? target).pos);
-        expectType(this, f, k!.index, v.keys[i], `key of storage.${v.name}`);
-        keys.push(k!.index);
-      }
-      root = { kind: 'storage', index: s!.index, keys };
-      cur = readType(v);
-      if (steps.length > 0 && cur.k === 'option') {
-        unwrap = true;
-        cur = cur.of;
-      }
-    } else {
-      return this.fail('COMPILE_NOT_ASSIGNABLE', 'only variables, their fields and items, and storage can be assigned', target.pos);
-    }
-    const path: PlaceStep[] = [];
-    steps.forEach((st, i) => {
-      if (cur.k === 'option') this.fail('COMPILE_TYPE', `this value is optional (${typeToString(cur)}): unwrap it into a variable first`, st.pos);
-      const last = i === steps.length - 1;
-      if (st.kind === 'field') {
-        if (cur.k === 'record') {
-          const at = cur.fields.findIndex((x) => x.name === st.name);
-          if (at < 0) this.fail('COMPILE_UNKNOWN_NAME', `record ${cur.name} has no field '${st.name}'`, st.namePos);
-          path.push({ kind: 'field', index: at });
-          cur = cur.fields[at].type;
-        } else if (cur.k === 'tuple') {
-          const at = /^\d+$/.test(st.name) ? Number(st.name) : -1;
-          if (at < 0 || at >= cur.items.length) this.fail('COMPILE_UNKNOWN_NAME', `tuple ${typeToString(cur)} has no item .${st.name}`, st.namePos);
-          path.push({ kind: 'field', index: at });
-          cur = cur.items[at];
-        } else this.fail('COMPILE_TYPE', `${typeToString(cur)} has no fields`, st.namePos);
-      } else if (cur.k === 'list') {
-        if (mode === 'delete' && last) this.fail('COMPILE_NOT_ASSIGNABLE', 'list items cannot be deleted', st.pos);
-        expectType(this, f, st.index, INT, 'list index');
-        path.push({ kind: 'index', key: st.index, map: false });
-        cur = cur.of;
-      } else if (cur.k === 'map') {
-        expectType(this, f, st.index, cur.key, 'map key');
-        path.push({ kind: 'index', key: st.index, map: true });
-        cur = cur.value;
-      } else this.fail('COMPILE_TYPE', `cannot index ${typeToString(cur)}`, st.pos);
-    });
-    if (mode === 'delete' && path.length > 0 && !(path[path.length - 1] as { map?: boolean }).map) {
-      this.fail('COMPILE_NOT_ASSIGNABLE', 'delete removes a map entry or a storage slot', target.pos);
-    }
-    // writing m[k] may create the entry; `none` there is not a value (use delete)
-    return { root, unwrap, path, type: cur };
   }
 
   private checkAcyclic(sigs: FnSig[]): void {
