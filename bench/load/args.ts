@@ -23,12 +23,13 @@ export const DEFAULT_MAX_PENDING = 20_000;
 /** Time after the run for accepted txs to finalize before they are counted as lost. */
 export const DEFAULT_DRAIN_MS = 15_000;
 
-/** How fast to offer transactions in one phase. */
-export type RateSpec =
+/** How fast to offer transactions in one phase, and for how long when not `--duration`. */
+export type RateSpec = { durationMs?: number } & (
   | { kind: 'fixed'; txPerSec: number }
   | { kind: 'max' }
   /** A percentage of the finalized rate measured by the preceding `max` phase of the same run. */
-  | { kind: 'percentOfMax'; percent: number };
+  | { kind: 'percentOfMax'; percent: number }
+);
 
 /** One workload and its share of the senders (and so of the txs). */
 export interface MixEntry {
@@ -38,7 +39,8 @@ export interface MixEntry {
 
 /** What the run targets: a node it starts itself, or one already running. */
 export type LoadTarget =
-  | { kind: 'spawn'; blockMs: number; nodeArgs: string[] }
+  /** `nodeCli`: another build's dist/node/cli.js (default: this checkout's). */
+  | { kind: 'spawn'; blockMs: number; nodeArgs: string[]; nodeCli?: string }
   | { kind: 'url'; url: string; nodePid?: number };
 
 /** What the run does: offer txs, or measure a read method's throughput. */
@@ -64,12 +66,13 @@ export interface LoadOptions {
 }
 
 /** Usage text, printed with every argument error. */
-export const USAGE = `usage: npm run bench -- load [--spawn [--block-ms 200] [--node-args "<flags>"] | --url ws://host:port [--node-pid <pid>]]
+export const USAGE = `usage: npm run bench -- load [--spawn [--block-ms 200] [--node-args "<flags>"] [--node-cli <dist/node/cli.js>] | --url ws://host:port [--node-pid <pid>]]
          [--mix transfer=60,consent=20,claim=20] [--rate <tx/s|max|N%>[,…]] [--duration 60s]
          [--connections <n>] [--senders <n>] [--window <n>] [--max-pending <n>] [--conn-rate <n|off>]
          [--drain 15s] [--quiet]
        npm run bench -- load (--call <contract.method> | --rpc-method <name> [--params '<json array>']) [--duration 10s] [--connections 8] [--window <n>]
-  --rate N%   N percent of the finalized rate of the preceding max phase, e.g. --rate max,80%`;
+  --rate      phases run in turn, each on a fresh node with --spawn; N% is N percent of the finalized
+              rate of the preceding max phase; rate:duration overrides --duration, e.g. --rate max,80%:10m`;
 
 function bad(flag: string, message: string): LoadError {
   return new LoadError('LOAD_BAD_ARGS', `${flag}: ${message}\n${USAGE}`, { flag });
@@ -108,20 +111,22 @@ export function parseMix(v: string): MixEntry[] {
   return out;
 }
 
-/** Parses `--rate 5000`, `max`, `max,80%`. */
+/** Parses `--rate 5000`, `max`, `max,80%`, `max,80%:10m` (a phase may carry its own duration). */
 export function parseRates(v: string): RateSpec[] {
   const rates = v.split(',').map((part): RateSpec => {
-    const p = part.trim();
-    if (p === 'max') return { kind: 'max' };
+    const [p, durationText, extra] = part.trim().split(':');
+    if (extra !== undefined) throw bad('--rate', `"${part}" has more than one ":duration"`);
+    const own = durationText === undefined ? {} : { durationMs: parseDuration(durationText, '--rate') };
+    if (p === 'max') return { kind: 'max', ...own };
     const pct = /^(\d+(?:\.\d+)?)%$/.exec(p);
     if (pct) {
       const percent = Number(pct[1]);
       if (!(percent > 0 && percent <= 1000)) throw bad('--rate', `"${p}" must be a percentage in (0, 1000]`);
-      return { kind: 'percentOfMax', percent };
+      return { kind: 'percentOfMax', percent, ...own };
     }
     const n = Number(p);
     if (!/^\d+(\.\d+)?$/.test(p) || !(n > 0) || n > 1e7) throw bad('--rate', `"${p}" is not a rate in tx/s, "max" or "N%"`);
-    return { kind: 'fixed', txPerSec: n };
+    return { kind: 'fixed', txPerSec: n, ...own };
   });
   rates.forEach((r, i) => {
     if (r.kind === 'percentOfMax' && !rates.slice(0, i).some((x) => x.kind === 'max')) {
@@ -136,7 +141,7 @@ export function parseLoadArgs(argv: readonly string[]): LoadOptions {
   const flags = new Map<string, string>();
   const booleans = new Set(['--spawn', '--quiet']);
   const known = new Set([
-    '--url', '--spawn', '--block-ms', '--node-args', '--node-pid', '--mix', '--rate', '--duration', '--connections', '--senders',
+    '--url', '--spawn', '--block-ms', '--node-args', '--node-cli', '--node-pid', '--mix', '--rate', '--duration', '--connections', '--senders',
     '--window', '--max-pending', '--conn-rate', '--drain', '--quiet', '--call', '--rpc-method', '--params',
   ]);
   for (let i = 0; i < argv.length; i++) {
@@ -157,7 +162,7 @@ export function parseLoadArgs(argv: readonly string[]): LoadOptions {
   }
   const get = (k: string) => flags.get(k);
   const spawn = flags.has('--spawn');
-  for (const k of ['--block-ms', '--node-args']) if (!spawn && flags.has(k)) throw bad(k, 'only applies with --spawn');
+  for (const k of ['--block-ms', '--node-args', '--node-cli']) if (!spawn && flags.has(k)) throw bad(k, 'only applies with --spawn');
   if (spawn && flags.has('--url')) throw bad('--url', 'conflicts with --spawn (the spawned node has its own url)');
   if (spawn && flags.has('--node-pid')) throw bad('--node-pid', 'conflicts with --spawn (the spawned node is sampled already)');
   const target: LoadTarget = spawn
@@ -165,6 +170,7 @@ export function parseLoadArgs(argv: readonly string[]): LoadOptions {
         kind: 'spawn',
         blockMs: get('--block-ms') === undefined ? DEFAULT_SPAWN_BLOCK_MS : positiveInt(get('--block-ms')!, '--block-ms', 3_600_000),
         nodeArgs: (get('--node-args') ?? '').split(/\s+/).filter((s) => s !== ''),
+        ...(flags.has('--node-cli') ? { nodeCli: get('--node-cli')! } : {}),
       }
     : { kind: 'url', url: parseUrl(get('--url') ?? DEFAULT_URL), ...(flags.has('--node-pid') ? { nodePid: positiveInt(get('--node-pid')!, '--node-pid', 2 ** 22) } : {}) };
   const mode = parseMode(flags);

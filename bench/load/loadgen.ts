@@ -9,6 +9,7 @@ import { LoadError, RpcCallError } from './errors.js';
 import { FinalityTracker, type BlockSeen } from './finality.js';
 import { Histogram } from './histogram.js';
 import type { NodeSample, NodeStatsSampler } from './nodeStats.js';
+import { monotonicUs, type ProfileWindow } from './profileSummary.js';
 import type { RpcConnection } from './rpcConnection.js';
 import type { TxSource } from './txSource.js';
 
@@ -52,6 +53,8 @@ export interface SecondSample {
 /** Everything measured in one run. */
 export interface RunResult {
   durationMs: number;
+  /** The measurement window on the machine's monotonic clock (to cut a node profile to it). */
+  window: ProfileWindow;
   offered: number;
   accepted: number;
   /** Final within the run's window / after it, during the drain. */
@@ -115,12 +118,15 @@ class LoadRun {
     });
     this.#start = performance.now();
     this.#end = this.#start + cfg.durationMs;
+    const fromUs = monotonicUs();
     cfg.node?.sample();
     const ticker = setInterval(() => this.#tick(), TICK_MS);
     const second = setInterval(() => this.#onSecond(), 1000);
+    let toUs = fromUs;
     try {
       await this.#until(() => performance.now() >= this.#end || this.#fatal !== undefined);
       this.#sending = false;
+      toUs = monotonicUs();
       const drainEnd = performance.now() + cfg.drainMs;
       await this.#until(() => this.#flights.size === 0 || performance.now() >= drainEnd || this.#fatal !== undefined);
       await tracker.idle();
@@ -134,6 +140,7 @@ class LoadRun {
     for (const f of this.#flights.values()) if (f.accepted) lost++;
     return {
       durationMs: cfg.durationMs,
+      window: { fromUs, toUs },
       ...this.#counts,
       lost,
       rejections: this.#rejections,

@@ -6,6 +6,7 @@ import { LoadError } from './errors.js';
 import { runLoad } from './loadgen.js';
 import { assignWorkloads, mixLabel } from './mix.js';
 import { NodeStatsSampler } from './nodeStats.js';
+import type { ProfileWindow } from './profileSummary.js';
 import { progressLine, reportPhase } from './report.js';
 import { RpcConnection } from './rpcConnection.js';
 import type { SignerPlan } from './signerPlan.js';
@@ -50,10 +51,11 @@ export async function runTxPhase(
   opts: LoadOptions,
   spec: RateSpec,
   ctx: { url: string; node?: SpawnedNode; nodePid?: number; maxFinalized?: number; log: (m: string) => void },
-): Promise<{ figures: Figure[]; finalizedPerSec: number }> {
+): Promise<{ figures: Figure[]; finalizedPerSec: number; window: ProfileWindow }> {
   if (opts.mode.kind !== 'tx') throw new TypeError('runTxPhase needs a tx mode');
   const mix = opts.mode.mix;
   const rate = resolveRate(spec, ctx.maxFinalized);
+  const durationMs = spec.durationMs ?? opts.durationMs;
   const control = await RpcConnection.open(ctx.url, { rate: opts.connRate });
   const conns: RpcConnection[] = [];
   let source: TxSource | undefined;
@@ -91,7 +93,7 @@ export async function runTxPhase(
     plan.startNonces = senders.map((s) => s.nextNonce);
 
     const ceiling = rate === 'max' ? nConn * opts.connRate : rate;
-    const total = Number.isFinite(ceiling) ? Math.ceil((ceiling * opts.durationMs) / 1000) : PRESIGN_LIMIT;
+    const total = Number.isFinite(ceiling) ? Math.ceil((ceiling * durationMs) / 1000) : PRESIGN_LIMIT;
     const prefill = Math.min(total, PRESIGN_LIMIT);
     source = new TxSource(plan);
     const signStart = performance.now();
@@ -100,14 +102,15 @@ export async function runTxPhase(
     for (let i = 0; i < nConn; i++) conns.push(await RpcConnection.open(ctx.url, { rate: opts.connRate }));
 
     const pid = ctx.node?.pid ?? ctx.nodePid;
-    const label = `${mixLabel(mix)} @${spec.kind === 'max' ? 'max' : spec.kind === 'percentOfMax' ? `${spec.percent}% of max` : `${rate} tx/s`}`;
-    ctx.log(`phase ${label}: ${rate === 'max' ? 'closed loop' : `${rate} tx/s open loop`}, ${opts.durationMs / 1000} s, ${nConn} connections, ${nSenders} senders`);
+    const own = spec.durationMs !== undefined ? ` for ${durationMs / 1000} s` : '';
+    const label = `${mixLabel(mix)} @${spec.kind === 'max' ? 'max' : spec.kind === 'percentOfMax' ? `${spec.percent}% of max` : `${rate} tx/s`}${own}`;
+    ctx.log(`phase ${label}: ${rate === 'max' ? 'closed loop' : `${rate} tx/s open loop`}, ${durationMs / 1000} s, ${nConn} connections, ${nSenders} senders`);
     const cpuStart = process.cpuUsage();
     const wallStart = performance.now();
     const blocksBefore = ctx.node?.blocks.length ?? 0;
     const result = await runLoad({
       rate,
-      durationMs: opts.durationMs,
+      durationMs: durationMs,
       connections: conns,
       control,
       source,
@@ -137,7 +140,7 @@ export async function runTxPhase(
       result,
     );
     const finalized = figures.find((f) => f.name.endsWith('finalized tx/s'))!;
-    return { figures, finalizedPerSec: finalized.median };
+    return { figures, finalizedPerSec: finalized.median, window: result.window };
   } finally {
     await Promise.all(conns.map((c) => c.close()));
     await control.close();

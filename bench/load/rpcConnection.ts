@@ -22,6 +22,7 @@ interface Waiter {
 
 interface Queued extends Waiter {
   text: (id: number) => string;
+  timing?: { sentAt: number };
 }
 
 /** Options of a connection. */
@@ -70,11 +71,15 @@ export class RpcConnection {
     return this.#waiting.size + this.#queue.length - this.#queueHead;
   }
 
-  /** Calls `method` with positional params given as JSON text (hot path: no re-serialisation). */
-  callRaw(method: string, paramsJson: string): Promise<unknown> {
+  /**
+   * Calls `method` with positional params given as JSON text (hot path: no re-serialisation).
+   * `timing.sentAt` is set (performance.now()) when the request leaves the pacer queue.
+   */
+  callRaw(method: string, paramsJson: string, timing?: { sentAt: number }): Promise<unknown> {
     if (this.#closed) return Promise.reject(this.#closed);
     return new Promise((resolve, reject) => {
-      this.#queue.push({ method, resolve, reject, text: (id) => `{"jsonrpc":"2.0","id":${id},"method":"${method}","params":${paramsJson}}` });
+      const text = (id: number) => `{"jsonrpc":"2.0","id":${id},"method":"${method}","params":${paramsJson}}`;
+      this.#queue.push(timing ? { method, resolve, reject, text, timing } : { method, resolve, reject, text });
       this.#pump();
     });
   }
@@ -111,6 +116,7 @@ export class RpcConnection {
       const q = this.#queue[this.#queueHead++];
       const id = this.#nextId++;
       this.#waiting.set(id, q);
+      if (q.timing) q.timing.sentAt = performance.now();
       this.#ws.send(q.text(id));
     }
     // Compact the FIFO once its consumed head dominates (amortised O(1) per request).

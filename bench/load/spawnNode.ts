@@ -29,8 +29,12 @@ export interface NodeBlockLine {
   at: number;
 }
 
-/** The compiled CLI: from source (vitest) dist/node/cli.js, from dist ../../node/cli.js. */
-function cliPath(): string {
+/** The compiled CLI: `given`, or from source (vitest) dist/node/cli.js, from dist ../../node/cli.js. */
+function cliPath(given?: string): string {
+  if (given !== undefined) {
+    if (!existsSync(given)) throw new LoadError('LOAD_NODE_FAILED', `--node-cli ${given} does not exist`, { file: given });
+    return path.resolve(given);
+  }
   const here = import.meta.url;
   const url = here.endsWith('.ts') ? new URL('../../dist/node/cli.js', here) : new URL('../../node/cli.js', here);
   const file = fileURLToPath(url);
@@ -59,9 +63,10 @@ export class SpawnedNode {
   }
 
   /** Starts `node [nodeArgs] cli.js dev --data-dir <tmp> --rpc-port 0 --block-ms <blockMs>`. */
-  static async start(opts: { blockMs: number; nodeArgs: readonly string[] }): Promise<SpawnedNode> {
+  static async start(opts: { blockMs: number; nodeArgs: readonly string[]; nodeCli?: string }): Promise<SpawnedNode> {
+    const cli = cliPath(opts.nodeCli);
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'medchain-load-'));
-    const args = [...opts.nodeArgs, cliPath(), 'dev', '--data-dir', dataDir, '--rpc-port', '0', '--block-ms', String(opts.blockMs)];
+    const args = [...opts.nodeArgs, cli, 'dev', '--data-dir', dataDir, '--rpc-port', '0', '--block-ms', String(opts.blockMs)];
     const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     const tail: string[] = [];
     const blocks: NodeBlockLine[] = [];

@@ -16,7 +16,7 @@ import { parseLoadArgs, type LoadOptions } from '../load/args.js';
 import { CALL_TARGET_PER_SEC, contractCall, reportCalls, runCalls } from '../load/callBench.js';
 import { LoadError } from '../load/errors.js';
 import { runTxPhase } from '../load/phase.js';
-import { newestProfile, profileMarkdown, summarizeProfile } from '../load/profileSummary.js';
+import { profileMarkdown, profilesOf, summarizeProfile, type ProfileWindow } from '../load/profileSummary.js';
 import { RpcConnection } from '../load/rpcConnection.js';
 import { SpawnedNode } from '../load/spawnNode.js';
 import type { ChainInfo } from '../load/workloads/index.js';
@@ -26,30 +26,50 @@ const RESULTS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 const CALL_REFERENCE_METHOD = 'node_version';
 
 const log = (m: string) => console.log(`  ${m}`);
+/** The suite's arguments as typed (quoted where needed), for the profile report. */
+let commandLine = '';
 
 /** Starts the target node of a phase (a fresh one per phase with --spawn). */
 async function target(opts: LoadOptions): Promise<{ url: string; node?: SpawnedNode; nodePid?: number }> {
   if (opts.target.kind === 'url') return { url: opts.target.url, ...(opts.target.nodePid ? { nodePid: opts.target.nodePid } : {}) };
   const node = await SpawnedNode.start(opts.target);
-  log(`spawned dev node pid ${node.pid} at ${node.url} (--block-ms ${opts.target.blockMs}${opts.target.nodeArgs.length ? `, node ${opts.target.nodeArgs.join(' ')}` : ''})`);
+  const from = opts.target.nodeCli ? `, cli ${opts.target.nodeCli}` : '';
+  log(`spawned dev node pid ${node.pid} at ${node.url} (--block-ms ${opts.target.blockMs}${opts.target.nodeArgs.length ? `, node ${opts.target.nodeArgs.join(' ')}` : ''}${from})`);
   return { url: node.url, node };
 }
 
-/** Stops a spawned node and, when it was profiled, summarises its newest profile. */
-async function stopTarget(opts: LoadOptions, t: { node?: SpawnedNode }, label: string): Promise<void> {
+/** Frames listed per worker thread: they only verify signatures, so a few say enough. */
+const WORKER_TOP_FRAMES = 6;
+
+/**
+ * Stops a spawned node and, when it was profiled (`--node-args "--cpu-prof --cpu-prof-dir
+ * <dir>"`), summarises each thread's profile over the measurement window into
+ * bench/results/load-profile.md.
+ */
+async function stopTarget(opts: LoadOptions, t: { node?: SpawnedNode }, label: string, window?: ProfileWindow): Promise<void> {
   if (!t.node) return;
   const code = await t.node.stop();
   if (code !== 0) log(`warning: spawned node exited with ${code}:\n${t.node.logTail()}`);
   const dirIndex = opts.target.kind === 'spawn' ? opts.target.nodeArgs.indexOf('--cpu-prof-dir') : -1;
   if (opts.target.kind !== 'spawn' || dirIndex < 0) return;
-  const file = newestProfile(opts.target.nodeArgs[dirIndex + 1]);
-  if (!file) return log('warning: --cpu-prof-dir given but no profile was written');
-  const md = profileMarkdown(summarizeProfile(file));
+  const files = profilesOf(opts.target.nodeArgs[dirIndex + 1], t.node.pid);
+  if (files.length === 0) return log('warning: --cpu-prof-dir given but the node wrote no profile');
+  const sections = files.map((f, i) => {
+    const s = summarizeProfile(f, i === 0 ? 25 : WORKER_TOP_FRAMES, window);
+    if (i > 0) {
+      s.areas = s.areas.slice(0, WORKER_TOP_FRAMES);
+      s.total = [];
+    }
+    return `## ${i === 0 ? 'Main thread' : `Worker thread ${i} (signature verification pool)`}\n\n${profileMarkdown(s)}`;
+  });
+  const md = sections.join('\n');
   console.log(md.replace(/^/gm, '    '));
-  const header = `# Node CPU profile under load\n\nRun: \`npm run bench -- load ${process.argv.slice(3).join(' ')}\` — phase ${label}; ` +
-    `${os.cpus().length} cores shared with the generator, load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}, ${new Date().toISOString()}.\n\n`;
+  const header =
+    `# Node CPU profile under load\n\nRun: \`npm run bench -- load ${commandLine}\` — phase ${label}; ` +
+    `samples cut to the measurement window (no funding, pre-signing or drain); ${os.cpus().length} cores shared with the generator, ` +
+    `load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}, ${new Date().toISOString()}.\n\n`;
   writeFileSync(path.join(RESULTS_DIR, 'load-profile.md'), header + md);
-  log(`profile summary written to bench/results/load-profile.md`);
+  log('profile summary written to bench/results/load-profile.md');
 }
 
 async function txPhases(opts: LoadOptions): Promise<Figure[]> {
@@ -59,13 +79,15 @@ async function txPhases(opts: LoadOptions): Promise<Figure[]> {
   for (const spec of opts.mode.rates) {
     const t = await target(opts);
     let label: string = spec.kind;
+    let window: ProfileWindow | undefined;
     try {
       const r = await runTxPhase(opts, spec, { ...t, ...(maxFinalized !== undefined ? { maxFinalized } : {}), log });
       figures.push(...r.figures);
       label = r.figures[0]?.name.replace(/^load /, '').replace(/ — .*$/, '') ?? label;
+      window = r.window;
       if (spec.kind === 'max') maxFinalized = r.finalizedPerSec;
     } finally {
-      await stopTarget(opts, t, label);
+      await stopTarget(opts, t, label, window);
     }
   }
   return figures;
@@ -107,6 +129,7 @@ async function callPhase(opts: LoadOptions): Promise<Figure[]> {
 /** The suite. */
 export const run: Suite = async (args) => {
   try {
+    commandLine = args.map((a) => (/\s/.test(a) ? `"${a}"` : a)).join(' ');
     const opts = parseLoadArgs(args);
     log(`${os.cpus().length} cores shared by node and generator; load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
     return opts.mode.kind === 'call' ? await callPhase(opts) : await txPhases(opts);

@@ -4,3 +4,4 @@ export * from './receipt.js';
 export * from './executor.js';
 export * from './applyTx.js';
 export * from './executeBlock.js';
+export * from './vmExecutor.js';

@@ -38,6 +38,9 @@ describe('parseLoadArgs', () => {
     expect(o.target).toEqual({ kind: 'spawn', blockMs: DEFAULT_SPAWN_BLOCK_MS, nodeArgs: ['--cpu-prof', '--cpu-prof-dir', '/tmp/p'] });
     expect(o.mode).toEqual({ kind: 'tx', mix: [{ name: 'transfer', weight: 100 }], rates: [{ kind: 'max' }, { kind: 'percentOfMax', percent: 80 }] });
     expect(o.connRate).toBe(Infinity);
+    expect(parseLoadArgs(['--rate', 'max,80%:10m,2000:90s']).mode).toMatchObject({
+      rates: [{ kind: 'max' }, { kind: 'percentOfMax', percent: 80, durationMs: 600_000 }, { kind: 'fixed', txPerSec: 2000, durationMs: 90_000 }],
+    });
     expect(parseLoadArgs(['--rpc-method', 'chain_getInfo']).mode).toEqual({ kind: 'call', rpcMethod: 'chain_getInfo', params: [] });
     expect(parseLoadArgs(['--call', 'consent.check', '--duration=2s']).mode).toEqual({ kind: 'call', contractCall: { contract: 'consent', method: 'check' }, params: [] });
     expect([parseDuration('500ms', 'x'), parseDuration('2m', 'x'), parseDuration('1.5', 'x')]).toEqual([500, 120_000, 1500]);
@@ -49,6 +52,7 @@ describe('parseLoadArgs', () => {
     ['a flag given twice', ['--rate', '1', '--rate', '2'], /--rate: given twice/],
     ['a bad rate', ['--rate', 'fast'], /"fast" is not a rate/],
     ['a zero rate', ['--rate', '0'], /"0" is not a rate/],
+    ['a bad phase duration', ['--rate', 'max:soon'], /--rate: "soon" is not a duration/],
     ['a percentage without a max phase', ['--rate', '80%'], /80% needs a preceding max phase/],
     ['an unknown workload', ['--mix', 'transfer=50,vaccine=50'], /unknown workload "vaccine"/],
     ['a repeated workload', ['--mix', 'transfer=50,transfer=50'], /appears twice/],
