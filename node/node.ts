@@ -177,6 +177,7 @@ export class MedchainNode {
         return r;
       },
       get: (h: Uint8Array) => mempool.get(h),
+      pendingNonce: (address: Uint8Array) => mempool.pendingNonce(address),
       get size() {
         return mempool.size;
       },
@@ -189,6 +190,7 @@ export class MedchainNode {
         version: VERSION,
         waitForTx: (hash, timeoutMs) => waiters.wait(hash, timeoutMs),
         peers: () => (network?.peerInfo() ?? []) as unknown as Array<Record<string, unknown>>,
+        syncing: () => sync?.syncing ?? false,
       }),
     );
     const rpc = createRpcServer(

@@ -80,6 +80,15 @@ export class Mempool {
   }
 
   /** Number of pooled txs. */
+  /**
+   * The next nonce `address` should use: its account nonce plus its ready run in the pool
+   * (what a client sending several txs without waiting needs; JSON-RPC `pendingNonce`).
+   */
+  pendingNonce(address: Uint8Array): number {
+    const q = this.senders.get(keyOf(address));
+    return q ? q.accountNonce + q.readyCount : this.deps.account(address).nonce;
+  }
+
   get size(): number {
     return this.txs.size;
   }

@@ -175,10 +175,10 @@ export class MedchainClient {
 
   /** `state_getAccount`, with the balance as a bigint. */
   async getAccount(address: string | Uint8Array): Promise<Account> {
-    const a = await this.call<{ nonce: number; balance: number | string; codeHash: string | null }>('state_getAccount', [
+    const a = await this.call<{ nonce: number; pendingNonce?: number; balance: number | string; codeHash: string | null }>('state_getAccount', [
       typeof address === 'string' ? address : toHex(address),
     ]);
-    return { nonce: a.nonce, balance: BigInt(a.balance), codeHash: a.codeHash };
+    return { nonce: a.nonce, pendingNonce: a.pendingNonce ?? a.nonce, balance: BigInt(a.balance), codeHash: a.codeHash };
   }
 
   /** `tx_get`: a tx with where it was included; null if unknown. */

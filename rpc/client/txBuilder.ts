@@ -154,7 +154,8 @@ export class TxBuilder {
   private fetchNonce(): Promise<number> {
     this.#fetching ??= this.client
       .getAccount(this.address)
-      .then((a) => a.nonce)
+      // pendingNonce counts this sender's txs already waiting in the mempool
+      .then((a) => a.pendingNonce)
       .finally(() => (this.#fetching = undefined));
     return this.#fetching;
   }

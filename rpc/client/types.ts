@@ -147,6 +147,8 @@ export interface Validator {
 /** `state_getAccount`, with the balance as a bigint (it may exceed 2^53-1). */
 export interface Account {
   nonce: number;
+  /** The next nonce to use: `nonce` plus this sender's txs waiting in the node's mempool. */
+  pendingNonce: number;
   balance: bigint;
   codeHash: string | null;
 }

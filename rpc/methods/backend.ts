@@ -9,6 +9,8 @@ export interface ChainBackend {
   mempool: {
     add(bytes: Uint8Array): Promise<{ hash: Uint8Array }>;
     get(hash: Uint8Array): TxEnvelope | undefined;
+    /** Next nonce for `address` counting its pooled txs. */
+    pendingNonce(address: Uint8Array): number;
     readonly size: number;
   };
   /** Genesis contracts: name → 0x address. */
@@ -17,8 +19,10 @@ export interface ChainBackend {
   version: string;
   /** Resolves true once tx `hash` (0x-hex) is final, false after `timeoutMs`. */
   waitForTx(hash: string, timeoutMs: number): Promise<boolean>;
-  /** Connected peers (empty until the p2p layer is wired). */
+  /** Connected peers (empty without p2p). */
   peers(): Array<Record<string, unknown>>;
+  /** Whether the node is catching up with its peers (state may be behind). */
+  syncing(): boolean;
 }
 
 /** 32-byte hash as 0x-hex. */

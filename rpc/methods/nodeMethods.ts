@@ -7,10 +7,16 @@ export function nodeMethods(b: ChainBackend): MethodSpec[] {
   return [
     {
       name: 'node_health',
-      summary: 'Whether the node is serving, with its head height and mempool size',
+      summary: 'Whether the node is serving and synced, with its head height, finalized height and mempool size',
       params: [],
       result: { name: 'health', schema: OBJECT_SCHEMA },
-      handler: () => ({ ok: true, height: b.chain.head.height, mempool: b.mempool.size }),
+      handler: () => ({
+        ok: true,
+        synced: !b.syncing(),
+        height: b.chain.head.height,
+        finalizedHeight: b.chain.store.finalHeight(),
+        mempool: b.mempool.size,
+      }),
     },
     {
       name: 'node_peers',

@@ -15,12 +15,20 @@ export function stateMethods(b: ChainBackend): MethodSpec[] {
   return [
     {
       name: 'state_getAccount',
-      summary: 'Nonce and balance of an account at the head (balance above 2^53-1 as a decimal string)',
+      summary:
+        'Nonce and balance of an account at the head (balance above 2^53-1 as a decimal string), and pendingNonce: ' +
+        'the next nonce to use counting its txs waiting in the mempool',
       params: [{ name: 'address', schema: ADDRESS_SCHEMA, required: true }],
       result: { name: 'account', schema: OBJECT_SCHEMA },
       handler: (p: { address: string }) => {
-        const a = b.chain.account(fromHex(p.address, 20));
-        return { nonce: a.nonce, balance: intJson(a.balance), codeHash: a.codeHash ? toHex(a.codeHash) : null };
+        const address = fromHex(p.address, 20);
+        const a = b.chain.account(address);
+        return {
+          nonce: a.nonce,
+          pendingNonce: Math.max(a.nonce, b.mempool.pendingNonce(address)),
+          balance: intJson(a.balance),
+          codeHash: a.codeHash ? toHex(a.codeHash) : null,
+        };
       },
     },
     {

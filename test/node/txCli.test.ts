@@ -130,7 +130,7 @@ describe('medchain query', () => {
     ]);
     expect([info.code, acct.code, header.code]).toEqual([0, 0, 0]);
     expect(printedJson(info.out)).toMatchObject({ chainId: 'medchain-dev', validators: [devKey(0).addressHex] });
-    expect(printedJson(acct.out)).toEqual({ nonce: 0, balance: 1_000_000_000_000, codeHash: null });
+    expect(printedJson(acct.out)).toEqual({ nonce: 0, pendingNonce: 0, balance: 1_000_000_000_000, codeHash: null });
     expect(printedJson(header.out)).toMatchObject({ height: 0 });
   });
 

@@ -43,7 +43,7 @@ describe('MedchainClient against a dev node', () => {
     expect(await client.getHeader(1_000_000_000)).toBeNull();
 
     const acct = await client.getAccount(devKey(9).address);
-    expect(acct).toEqual({ nonce: 0, balance: DEV_BALANCE, codeHash: null });
+    expect(acct).toEqual({ nonce: 0, pendingNonce: 0, balance: DEV_BALANCE, codeHash: null });
     const unknown = '0x' + '11'.repeat(32);
     expect(await client.getTx(unknown)).toBeNull();
     expect(await client.getReceipt(unknown)).toBeNull();

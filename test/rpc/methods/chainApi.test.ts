@@ -128,10 +128,12 @@ describe('state_*', () => {
     const a = await rpc.call<{ nonce: number; balance: number }>('state_getAccount', [toHex(devKey(5).address)]);
     const b = await rpc.call<{ nonce: number; balance: number }>('state_getAccount', [toHex(devKey(6).address)]);
     const h = await rpc.call<string>('tx_send', [tx(5, { nonce: a.nonce, to: devKey(6).address, args: [1234] })]);
+    // pending or included, the next nonce to use is one more
+    expect(await rpc.call('state_getAccount', [toHex(devKey(5).address)])).toMatchObject({ pendingNonce: a.nonce + 1 });
     await rpc.call('tx_wait', [h]);
     expect(await rpc.call('state_getAccount', [toHex(devKey(5).address)])).toMatchObject({ nonce: a.nonce + 1, balance: a.balance - 1234 });
     expect(await rpc.call('state_getAccount', [toHex(devKey(6).address)])).toMatchObject({ nonce: b.nonce, balance: b.balance + 1234 });
-    expect(await rpc.call('state_getAccount', ['0x' + '00'.repeat(20)])).toEqual({ nonce: 0, balance: 0, codeHash: null });
+    expect(await rpc.call('state_getAccount', ['0x' + '00'.repeat(20)])).toEqual({ nonce: 0, pendingNonce: 0, balance: 0, codeHash: null });
     await expect(rpc.call('state_getAccount', ['0x1234'])).rejects.toMatchObject({ code: -32602, data: { param: 'address' } });
   });
 
@@ -166,7 +168,7 @@ describe('state_*', () => {
 
 describe('node_* and rpc.discover', () => {
   it('node_health, node_version, node_peers', async () => {
-    expect(await rpc.call('node_health')).toMatchObject({ ok: true });
+    expect(await rpc.call('node_health')).toMatchObject({ ok: true, synced: true, mempool: expect.any(Number), finalizedHeight: expect.any(Number) });
     expect(await rpc.call('node_version')).toMatchObject({ chainId: 'medchain-dev', version: expect.stringMatching(/^\d+\.\d+\.\d+/) });
     expect(await rpc.call('node_peers')).toEqual([]);
   });
