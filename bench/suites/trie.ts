@@ -7,37 +7,48 @@
  * each in memory and on LevelDB (classic-level, a sublevel per trie). Figures are puts/s.
  * Heap: the 100,000-key trie held in memory (trie + its in-memory node db), both sides.
  *
- * Fairness notes. Our root is `commit()` (hash all dirty nodes, write one batch); theirs is
- * `root()` after the puts (they hash and write on every put). The update runs open a fresh
- * trie at the stored root on both sides, so both start from a cold cache and read every
- * node they touch from the db (ours: synchronously, hash-verified; theirs: awaited). The
- * stored trie for their update runs is our committed node set written into their db in
- * their key format (identical nodes: same structure, same hash).
+ * Fairness. Our root is `commit()` (hash all dirty nodes, write one batch); theirs is
+ * `root()` after the puts (they hash and write on every put). An update run opens a fresh
+ * trie at the stored root on either side, so both start cold and read every node they
+ * touch from the db (ours synchronously and hash-verified, theirs awaited; their node
+ * cache is off by default). Their stored trie is our committed node set written into their
+ * db in their key format (the same nodes: same structure, same hash).
+ *
+ * Noise. The machine is shared (2 cores), so the two sides run alternately, each run after
+ * a full GC and, on LevelDB, after compacting the stored trie (background compaction would
+ * otherwise bill one side for the other's writes). Each figure also has a per-CPU-second
+ * twin (process CPU time, all threads: LevelDB's and V8's helpers included), which time
+ * spent descheduled by other processes does not distort; the target applies to puts/s.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import { createMPT, type MerklePatriciaTrie } from '@ethereumjs/mpt';
+import { createMPT } from '@ethereumjs/mpt';
 import { MapDB, type BatchDBOp, type DB } from '@ethereumjs/util';
 import { ClassicLevel } from 'classic-level';
 import { toHex } from '../../core/encoding/hex.js';
-import { LevelTrieDB, MemoryTrieDB, sha256, Trie, type NodeEntry, type TrieDB } from '../../core/trie/index.js';
+import { LevelTrieDB, MemoryTrieDB, sha256, Trie, type NodeEntry } from '../../core/trie/index.js';
 import { compareTo, figure, type Figure, type Suite } from '../figure.js';
-import { msSince, printFigure, repeat } from '../measure.js';
+import { msSince, printFigure } from '../measure.js';
 
 const KEYS = 100_000;
 const UPDATES = 10_000;
-/** Our runs are fast; theirs take seconds to tens of seconds each (in-run reference). */
-const OUR_REPEATS = 5;
-const THEIR_REPEATS = { memory: 2, leveldb: 1 } as const;
+/** Runs per side and workload: theirs take from ~1 s (memory updates) to ~1 min (LevelDB puts). */
+const RUNS = {
+  puts: { memory: { theirs: 2, ours: 5 }, leveldb: { theirs: 1, ours: 5 } },
+  updates: { memory: { theirs: 3, ours: 5 }, leveldb: { theirs: 3, ours: 5 } },
+} as const;
 const TARGET = 10;
 
 type Level = ClassicLevel<Uint8Array, Uint8Array>;
 type Backend = 'memory' | 'leveldb';
+type TheirDB = DB<string, string | Uint8Array>;
+/** One timed run: its root, wall-clock ms and process CPU ms. */
+type Timed = { root: Uint8Array; wallMs: number; cpuMs: number };
 
-/** Fixed inputs: key i = sha256("trie-bench/key" || i), value i = 64 bytes from two such hashes. */
+/** Fixed inputs: key i = sha256("trie-bench/key/" + i); values are 64 bytes of such hashes. */
 function inputs(n: number, tag: string): { keys: Uint8Array[]; values: Uint8Array[] } {
   const enc = new TextEncoder();
   const keys: Uint8Array[] = [];
@@ -52,33 +63,42 @@ function inputs(n: number, tag: string): { keys: Uint8Array[]; values: Uint8Arra
   return { keys, values };
 }
 
+/** Times `work` (after its setup): wall clock and process CPU. */
+async function timed(work: () => Promise<Uint8Array>): Promise<Timed> {
+  const cpu = process.cpuUsage();
+  const start = process.hrtime.bigint();
+  const root = await work();
+  const wallMs = msSince(start);
+  const used = process.cpuUsage(cpu);
+  return { root, wallMs, cpuMs: (used.user + used.system) / 1000 };
+}
+
 /** @ethereumjs/util's DB interface over a classic-level sublevel (their keys: unprefixed hex). */
-class EthLevelDB implements DB<string, string | Uint8Array> {
-  constructor(private readonly db: ClassicLevel<string, Uint8Array> | ReturnType<Level['sublevel']>) {}
-  private get sub(): ClassicLevel<string, Uint8Array> {
-    return this.db as unknown as ClassicLevel<string, Uint8Array>;
-  }
+class EthLevelDB implements TheirDB {
+  constructor(private readonly db: ClassicLevel<string, Uint8Array>) {}
   async get(key: string): Promise<Uint8Array | undefined> {
-    return (await this.sub.get(key)) ?? undefined;
+    return (await this.db.get(key)) ?? undefined;
   }
   async put(key: string, val: string | Uint8Array): Promise<void> {
-    await this.sub.put(key, val as Uint8Array);
+    await this.db.put(key, val as Uint8Array);
   }
   async del(key: string): Promise<void> {
-    await this.sub.del(key);
+    await this.db.del(key);
   }
   async batch(ops: BatchDBOp<string, string | Uint8Array>[]): Promise<void> {
-    await this.sub.batch(
-      ops.map((op) => (op.type === 'put' ? { type: 'put' as const, key: op.key, value: op.value as Uint8Array } : { type: 'del' as const, key: op.key })),
-    );
+    await this.db.batch(ops.map((op) => (op.type === 'put' ? { type: 'put' as const, key: op.key, value: op.value as Uint8Array } : { type: 'del' as const, key: op.key })));
   }
-  shallowCopy(): DB<string, string | Uint8Array> {
+  shallowCopy(): TheirDB {
     return this;
   }
   async open(): Promise<void> {}
 }
 
-/** Temp classic-level databases, closed and removed at the end. */
+/**
+ * Temp classic-level databases. A database is closed (which waits for its background
+ * compaction) as soon as its run is over, and a stored trie is compacted (`settle`) before
+ * each timed update run, on both sides alike.
+ */
 class TempLevels {
   private readonly open: Array<{ db: Level; dir: string }> = [];
   async create(): Promise<Level> {
@@ -88,139 +108,167 @@ class TempLevels {
     this.open.push({ db, dir });
     return db;
   }
-  async ours(db: Level): Promise<LevelTrieDB> {
+  ours(db: Level): Promise<LevelTrieDB> {
     return LevelTrieDB.open(db.sublevel<Uint8Array, Uint8Array>('trie', { keyEncoding: 'view', valueEncoding: 'view' }));
   }
   async theirs(db: Level): Promise<EthLevelDB> {
     const sub = db.sublevel<string, Uint8Array>('ethjs', { keyEncoding: 'utf8', valueEncoding: 'view' });
     await sub.open();
-    return new EthLevelDB(sub as never);
+    return new EthLevelDB(sub as unknown as ClassicLevel<string, Uint8Array>);
+  }
+  async settle(db: Level | undefined): Promise<void> {
+    if (db) await db.compactRange(Uint8Array.of(0), new Uint8Array(8).fill(0xff));
+  }
+  async drop(db: Level | undefined): Promise<void> {
+    const i = this.open.findIndex((o) => o.db === db);
+    if (i < 0) return;
+    const [{ dir }] = this.open.splice(i, 1);
+    await (db as Level).close();
+    rmSync(dir, { recursive: true, force: true });
   }
   async closeAll(): Promise<void> {
-    for (const { db, dir } of this.open.splice(0)) {
-      await db.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
+    for (const { db } of [...this.open]) await this.drop(db);
   }
 }
 
-function theirOpts(db?: DB<string, string | Uint8Array>, root?: Uint8Array) {
-  return { useKeyHashingFunction: sha256, ...(db ? { db, valueEncoding: 'view' as const } : {}), ...(root ? { root } : {}) };
+const theirOpts = (db?: TheirDB, root?: Uint8Array) => ({ useKeyHashingFunction: sha256, ...(db ? { db, valueEncoding: 'view' as const } : {}), ...(root ? { root } : {}) });
+
+/** A `gc()` for clean starts and honest heap figures (the harness runs node without --expose-gc). */
+function gcFunction(): () => void {
+  v8.setFlagsFromString('--expose-gc');
+  return vm.runInNewContext('gc') as () => void;
 }
 
-function sameRoot(ours: Uint8Array, theirs: Uint8Array, what: string): void {
-  if (toHex(ours) !== toHex(theirs)) throw new Error(`${what}: roots differ (ours ${toHex(ours)}, @ethereumjs/mpt ${toHex(theirs)})`);
+/**
+ * Runs the two sides alternately (theirs first, one unmeasured warm-up of ours before),
+ * each after a full GC; checks every root against theirs; returns the wall-clock figures
+ * (ours compared to theirs, with the target) and their per-CPU-second twins.
+ */
+async function duel(
+  name: string,
+  ops: number,
+  runs: { theirs: number; ours: number },
+  theirs: () => Promise<Timed>,
+  ours: () => Promise<Timed>,
+  gc: () => void,
+): Promise<Figure[]> {
+  const t: Timed[] = [];
+  const o: Timed[] = [];
+  await ours();
+  for (let i = 0; i < Math.max(runs.theirs, runs.ours); i++) {
+    if (i < runs.theirs) {
+      gc();
+      t.push(await theirs());
+    }
+    if (i < runs.ours) {
+      gc();
+      const r = await ours();
+      if (toHex(r.root) !== toHex(t[0].root)) throw new Error(`${name}: roots differ (ours ${toHex(r.root)}, @ethereumjs/mpt ${toHex(t[0].root)})`);
+      o.push(r);
+    }
+  }
+  const rate = (xs: Timed[], k: 'wallMs' | 'cpuMs') => xs.map((x) => (ops / x[k]) * 1000);
+  const theirWall = figure(`${name} — @ethereumjs/mpt`, 'puts/s', rate(t, 'wallMs'));
+  const ourWall = compareTo(figure(`${name} — core/trie`, 'puts/s', rate(o, 'wallMs')), theirWall, TARGET);
+  const theirCpu = figure(`${name}, per CPU-second — @ethereumjs/mpt`, 'puts/CPU-s', rate(t, 'cpuMs'));
+  const ourCpu = compareTo(figure(`${name}, per CPU-second — core/trie`, 'puts/CPU-s', rate(o, 'cpuMs')), theirCpu);
+  const figs = [theirWall, ourWall, theirCpu, ourCpu];
+  figs.forEach((f) => printFigure(f));
+  return figs;
 }
 
-/** The stored 100,000-key trie both update runs start from: its root and nodes. */
+/** The stored 100,000-key trie the update runs start from. */
 async function baseTrie(keys: Uint8Array[], values: Uint8Array[]): Promise<{ root: Uint8Array; nodes: NodeEntry[] }> {
   const t = new Trie();
   for (let i = 0; i < keys.length; i++) await t.put(keys[i], values[i]);
   return t.flush();
 }
 
-async function storeOurs(db: TrieDB, nodes: NodeEntry[]): Promise<void> {
-  await db.batch(nodes.map(([key, value]) => ({ type: 'put' as const, key, value })));
-}
-
-async function storeTheirs(db: DB<string, string | Uint8Array>, nodes: NodeEntry[]): Promise<void> {
-  await db.batch(nodes.map(([k, value]) => ({ type: 'put' as const, key: toHex(k).slice(2), value })));
-}
-
-/** A `gc()` for honest heap figures (the harness runs node without --expose-gc). */
-function gcFunction(): () => void {
-  v8.setFlagsFromString('--expose-gc');
-  return vm.runInNewContext('gc') as () => void;
-}
-
-function memory(gc: () => void): { heap: number; buffers: number } {
-  gc();
-  gc();
-  const m = process.memoryUsage();
-  return { heap: m.heapUsed, buffers: m.arrayBuffers };
-}
-
 export const run: Suite = async () => {
   const figures: Figure[] = [];
   const levels = new TempLevels();
+  const gc = gcFunction();
   const { keys, values } = inputs(KEYS, 'v1');
-  const updates = inputs(UPDATES, 'v2').values;
   // Updated keys: every 10th existing key, so all 10,000 hit stored leaves.
   const updateKeys = Array.from({ length: UPDATES }, (_, i) => keys[i * 10]);
+  const updates = inputs(UPDATES, 'v2').values;
+  const base = await baseTrie(keys, values);
 
   try {
     for (const backend of ['memory', 'leveldb'] as Backend[]) {
-      // Workload 1: 100,000 puts then one root.
-      let expected: Uint8Array | undefined;
-      const theirs = await repeat(`puts 100k + root (${backend}) — @ethereumjs/mpt`, 'puts/s', THEIR_REPEATS[backend], async () => {
-        const db = backend === 'memory' ? undefined : await levels.theirs(await levels.create());
-        const t = await createMPT(theirOpts(db));
-        const start = process.hrtime.bigint();
-        for (let i = 0; i < KEYS; i++) await t.put(keys[i], values[i]);
-        const root = t.root();
-        const ms = msSince(start);
-        expected = root;
-        return (KEYS / ms) * 1000;
-      });
-      const ours = await repeat(`puts 100k + root (${backend}) — core/trie`, 'puts/s', OUR_REPEATS, async () => {
-        const db = backend === 'memory' ? new MemoryTrieDB() : await levels.ours(await levels.create());
-        const t = new Trie({ db });
-        const start = process.hrtime.bigint();
-        for (let i = 0; i < KEYS; i++) await t.put(keys[i], values[i]);
-        const root = await t.commit();
-        const ms = msSince(start);
-        sameRoot(root, expected as Uint8Array, 'puts 100k');
-        return (KEYS / ms) * 1000;
-      }, { warmup: 1 });
-      figures.push(theirs, compareTo(ours, theirs, TARGET));
-      printFigure(ours);
+      // Workload 1: a fresh trie (and db), 100,000 puts, one root.
+      const theirPuts = async () => {
+        const level = backend === 'leveldb' ? await levels.create() : undefined;
+        const t = await createMPT(theirOpts(level ? await levels.theirs(level) : undefined));
+        const r = await timed(async () => {
+          for (let i = 0; i < KEYS; i++) await t.put(keys[i], values[i]);
+          return t.root();
+        });
+        await levels.drop(level);
+        return r;
+      };
+      const ourPuts = async () => {
+        const level = backend === 'leveldb' ? await levels.create() : undefined;
+        const t = new Trie({ db: level ? await levels.ours(level) : new MemoryTrieDB() });
+        const r = await timed(async () => {
+          for (let i = 0; i < KEYS; i++) await t.put(keys[i], values[i]);
+          return t.commit();
+        });
+        await levels.drop(level);
+        return r;
+      };
+      figures.push(...(await duel(`puts 100k + root (${backend})`, KEYS, RUNS.puts[backend], theirPuts, ourPuts, gc)));
 
-      // Workload 2: 10,000 updates to a stored 100,000-key trie, then a root.
-      const base = await baseTrie(keys, values);
-      const ourDb = backend === 'memory' ? new MemoryTrieDB() : await levels.ours(await levels.create());
-      await storeOurs(ourDb, base.nodes);
-      const theirDb = backend === 'memory' ? new MapDB<string, string | Uint8Array>() : await levels.theirs(await levels.create());
-      await storeTheirs(theirDb, base.nodes);
-      let updated: Uint8Array | undefined;
-      const theirUpd = await repeat(`updates 10k of 100k + root (${backend}) — @ethereumjs/mpt`, 'puts/s', 3, async () => {
-        const t: MerklePatriciaTrie = await createMPT(theirOpts(theirDb, base.root));
-        const start = process.hrtime.bigint();
-        for (let i = 0; i < UPDATES; i++) await t.put(updateKeys[i], updates[i]);
-        const root = t.root();
-        const ms = msSince(start);
-        updated = root;
-        return (UPDATES / ms) * 1000;
-      });
-      const ourUpd = await repeat(`updates 10k of 100k + root (${backend}) — core/trie`, 'puts/s', OUR_REPEATS, async () => {
+      // Workload 2: 10,000 updates to the stored 100,000-key trie, then a root.
+      const theirLevel = backend === 'leveldb' ? await levels.create() : undefined;
+      const theirDb: TheirDB = theirLevel ? await levels.theirs(theirLevel) : new MapDB<string, string | Uint8Array>();
+      await theirDb.batch(base.nodes.map(([k, value]) => ({ type: 'put' as const, key: toHex(k).slice(2), value })));
+      const ourLevel = backend === 'leveldb' ? await levels.create() : undefined;
+      const ourDb = ourLevel ? await levels.ours(ourLevel) : new MemoryTrieDB();
+      await ourDb.batch(base.nodes.map(([key, value]) => ({ type: 'put' as const, key, value })));
+      const theirUpdates = async () => {
+        await levels.settle(theirLevel);
+        const t = await createMPT(theirOpts(theirDb, base.root));
+        return timed(async () => {
+          for (let i = 0; i < UPDATES; i++) await t.put(updateKeys[i], updates[i]);
+          return t.root();
+        });
+      };
+      const ourUpdates = async () => {
+        await levels.settle(ourLevel);
         const t = new Trie({ db: ourDb, root: base.root });
-        const start = process.hrtime.bigint();
-        for (let i = 0; i < UPDATES; i++) await t.put(updateKeys[i], updates[i]);
-        const root = await t.commit();
-        const ms = msSince(start);
-        sameRoot(root, updated as Uint8Array, 'updates 10k');
-        return (UPDATES / ms) * 1000;
-      }, { warmup: 1 });
-      figures.push(theirUpd, compareTo(ourUpd, theirUpd, TARGET));
-      printFigure(ourUpd);
+        return timed(async () => {
+          for (let i = 0; i < UPDATES; i++) await t.put(updateKeys[i], updates[i]);
+          return t.commit();
+        });
+      };
+      figures.push(...(await duel(`updates 10k of 100k + root (${backend})`, UPDATES, RUNS.updates[backend], theirUpdates, ourUpdates, gc)));
+      await levels.drop(theirLevel);
+      await levels.drop(ourLevel);
     }
 
     // Heap held by a 100,000-key trie in memory (trie + in-memory node db), after GC.
-    const gc = gcFunction();
-    const heapFigure = async (name: string, build: () => Promise<unknown>) => {
-      const before = memory(gc);
-      const held = await build();
-      const after = memory(gc);
-      const heap = figure(`heap, 100k-key trie in memory — ${name}`, 'MB', [(after.heap - before.heap) / 2 ** 20], { higherIsBetter: false });
-      const buffers = figure(`ArrayBuffers, 100k-key trie in memory — ${name}`, 'MB', [(after.buffers - before.buffers) / 2 ** 20], { higherIsBetter: false });
-      void held;
-      return [heap, buffers];
+    const held = async (name: string, build: () => Promise<unknown>): Promise<Figure[]> => {
+      gc();
+      gc();
+      const before = process.memoryUsage();
+      const trie = await build();
+      gc();
+      gc();
+      const after = process.memoryUsage();
+      void trie;
+      const mb = (x: number) => [x / 2 ** 20];
+      return [
+        figure(`heap, 100k-key trie in memory — ${name}`, 'MB', mb(after.heapUsed - before.heapUsed), { higherIsBetter: false }),
+        figure(`ArrayBuffers, 100k-key trie in memory — ${name}`, 'MB', mb(after.arrayBuffers - before.arrayBuffers), { higherIsBetter: false }),
+      ];
     };
-    const [theirHeap, theirBuf] = await heapFigure('@ethereumjs/mpt', async () => {
+    const [theirHeap, theirBuf] = await held('@ethereumjs/mpt', async () => {
       const t = await createMPT(theirOpts());
       for (let i = 0; i < KEYS; i++) await t.put(keys[i], values[i]);
       return t;
     });
-    const [ourHeap, ourBuf] = await heapFigure('core/trie', async () => {
+    const [ourHeap, ourBuf] = await held('core/trie', async () => {
       const t = new Trie();
       for (let i = 0; i < KEYS; i++) await t.put(keys[i], values[i]);
       await t.commit();

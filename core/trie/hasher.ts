@@ -4,7 +4,8 @@
  * clean. Nodes of 32 bytes or more are hashed and reported as new stored nodes; shorter ones
  * are embedded in their parent and never stored on their own.
  */
-import { encodeNode, FullNode, HASH_LENGTH, ShortNode, type Allocator, type TrieNode } from './nodes.js';
+import { encodeNode, type Allocator } from './codec.js';
+import { FullNode, HASH_LENGTH, ShortNode, type TrieNode } from './nodes.js';
 import type { Digest } from './digest.js';
 import type { NodeEntry } from './nodeStore.js';
 
@@ -49,7 +50,8 @@ function hashNode(n: TrieNode, digest: Digest, out: NodeEntry[], alloc: Allocato
     const ch = node.children;
     for (let i = 0; i < 16; i++) {
       const c = ch[i];
-      if (c !== undefined) hashNode(c as TrieNode, digest, out, alloc);
+      // Empty and lazy (stored, so clean) slots need nothing.
+      if (c !== undefined && typeof c !== 'number') hashNode(c as TrieNode, digest, out, alloc);
     }
   }
   const enc = encodeNode(node, alloc);

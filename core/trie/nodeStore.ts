@@ -5,7 +5,8 @@
  */
 import { TrieError } from './errors.js';
 import { pathToHex } from './hexPrefix.js';
-import { decodeNode, type FullNode, type HashNode, type ShortNode } from './nodes.js';
+import { decodeNode } from './codec.js';
+import type { FullNode, HashNode, ShortNode } from './nodes.js';
 import { bytesKey, type TrieDB } from './trieDB.js';
 import { toHex } from '../encoding/hex.js';
 import { digestOf, type Digest, type HashFn } from './digest.js';
@@ -117,9 +118,11 @@ export class NodeStore {
    * branch with native SHA-256, against ~2.6-4 us for the LevelDB getSync itself); cached
    * nodes are not re-checked.
    *
-   * `keep = false` (updates) does not cache a node read from the database: the update
-   * copies it into the trie's own dirty tree at once, so a cached original would only be a
-   * second copy that survives young-generation GC (measured: ~15% of an update's time).
+   * `keep = false` is for updates: a node read from the database (or a pending flush) is
+   * not cached but returned dirty (`ref` cleared), owned by the caller, which updates it in
+   * place instead of copying it; a cached original would only be a second copy surviving
+   * young-generation GC (measured: ~15% of an update's time). A cache hit is shared and
+   * stays clean, so the caller copies it.
    */
   resolve(ref: HashNode, path: Uint8Array, depth: number, keep = true): ShortNode | FullNode {
     const k = ref.key;
@@ -153,6 +156,7 @@ export class NodeStore {
       });
     }
     if (keep) this.#cache.set(k, node);
+    else node.ref = undefined;
     return node;
   }
 

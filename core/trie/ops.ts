@@ -2,15 +2,25 @@
  * The trie's lookup, insert and delete workers: go-ethereum's `trie.go` (tryGet, insert,
  * delete) over nibble paths with a read position instead of re-sliced keys.
  *
- * Each worker returns the node that replaces `n`; returning `n` itself means "unchanged",
- * so an unchanged subtree keeps its cached hash. Dirty nodes (`ref === undefined`) are
- * updated in place, clean ones are copied, so nodes shared with the cache or another trie
- * never change. Everything is synchronous: stored nodes come from `NodeStore.resolve`.
+ * `insert` and `remove` return the node that replaces `n` and, like go-ethereum's `dirty`
+ * result, set `changed` to say whether anything changed; an unchanged subtree is kept as
+ * it was, with its cached hash. Dirty nodes (`ref === undefined`) are updated in place,
+ * clean ones are copied, so nodes shared with the cache or another trie never change.
+ * A node an update reads from the database is its own (see `NodeStore.resolve`), arrives
+ * dirty and is updated in place too. Everything is synchronous.
  */
 import { equalBytes } from '../encoding/hex.js';
 import { prefixLength } from './hexPrefix.js';
 import { FullNode, HashNode, ShortNode, type Child, type TrieNode } from './nodes.js';
 import type { NodeStore } from './nodeStore.js';
+
+/** Whether the last `insert` / `remove` call changed its subtree (go-ethereum's `dirty`). */
+let changed = false;
+
+/** Whether the last `insert` or `remove` changed anything. */
+export function lastChanged(): boolean {
+  return changed;
+}
 
 /** The value at path `key` (nibbles ending with the terminator) below `n`, or undefined. */
 export function getValue(store: NodeStore, n: Child | undefined, key: Uint8Array): Uint8Array | undefined {
@@ -27,27 +37,30 @@ export function getValue(store: NodeStore, n: Child | undefined, key: Uint8Array
       pos += len;
       n = n.val;
     } else if (n instanceof FullNode) {
-      n = n.children[key[pos++]];
+      n = n.child(key[pos++]);
     } else {
       n = store.resolve(n, key, pos);
     }
   }
 }
 
-/** `n` with `value` stored at `key[pos..]`. */
+/** `n` with `value` stored at `key[pos..]`; sets `changed`. */
 export function insert(store: NodeStore, n: Child | undefined, key: Uint8Array, pos: number, value: Uint8Array): Child {
   if (pos === key.length) {
-    return n instanceof Uint8Array && equalBytes(n, value) ? n : value;
+    changed = !(n instanceof Uint8Array && equalBytes(n, value));
+    return changed ? value : (n as Uint8Array);
   }
-  // A copy, not a view: `key` is the trie's scratch buffer (see keyToNibbles).
-  if (n === undefined) return new ShortNode(key.slice(pos), value);
+  if (n === undefined) {
+    changed = true;
+    // A copy, not a view: `key` is the trie's scratch buffer (see keyToNibbles).
+    return new ShortNode(key.slice(pos), value);
+  }
   if (n instanceof ShortNode) {
     const nk = n.key;
     const m = prefixLength(key, pos, nk);
     if (m === nk.length) {
-      const child = n.val;
-      const nn = insert(store, child, key, pos + m, value);
-      if (nn === child) return n;
+      const nn = insert(store, n.val, key, pos + m, value);
+      if (!changed) return n;
       if (n.ref === undefined) {
         n.val = nn;
         return n;
@@ -58,21 +71,20 @@ export function insert(store: NodeStore, n: Child | undefined, key: Uint8Array, 
     const branch = new FullNode();
     branch.children[nk[m]] = m + 1 === nk.length ? n.val : new ShortNode(nk.subarray(m + 1), n.val);
     branch.children[key[pos + m]] = insert(store, undefined, key, pos + m + 1, value);
+    changed = true;
     return m === 0 ? branch : new ShortNode(nk.subarray(0, m), branch);
   }
   if (n instanceof FullNode) {
     const i = key[pos];
-    const child = n.children[i];
-    const nn = insert(store, child, key, pos + 1, value);
-    if (nn === child) return n;
+    const nn = insert(store, n.child(i), key, pos + 1, value);
+    if (!changed) return n;
     const f = n.ref === undefined ? n : n.copy();
     f.children[i] = nn;
     return f;
   }
   if (n instanceof HashNode) {
-    const rn = store.resolve(n, key, pos, false);
-    const nn = insert(store, rn, key, pos, value);
-    return nn === rn ? n : nn;
+    const nn = insert(store, store.resolve(n, key, pos, false), key, pos, value);
+    return changed ? nn : n;
   }
   // A value where a node should be: only a key that is a prefix of the terminator-ended
   // path could get here, and every path ends with the terminator.
@@ -86,18 +98,29 @@ function concatNibbles(a: Uint8Array, b: Uint8Array): Uint8Array {
   return out;
 }
 
-/** `n` without the value at `key[pos..]` (undefined when nothing is left). */
+/** `n` without the value at `key[pos..]` (undefined when nothing is left); sets `changed`. */
 export function remove(store: NodeStore, n: Child | undefined, key: Uint8Array, pos: number): Child | undefined {
-  if (n === undefined) return undefined;
-  if (n instanceof Uint8Array) return undefined;
+  if (n === undefined) {
+    changed = false;
+    return undefined;
+  }
+  if (n instanceof Uint8Array) {
+    changed = true;
+    return undefined;
+  }
   if (n instanceof ShortNode) {
     const nk = n.key;
     const m = prefixLength(key, pos, nk);
-    if (m < nk.length) return n;
-    if (pos + m === key.length) return undefined; // the leaf itself
-    const child = n.val;
-    const nc = remove(store, child, key, pos + m);
-    if (nc === child) return n;
+    if (m < nk.length) {
+      changed = false;
+      return n;
+    }
+    if (pos + m === key.length) {
+      changed = true; // the leaf itself
+      return undefined;
+    }
+    const nc = remove(store, n.val, key, pos + m);
+    if (!changed) return n;
     // A short node over a short node is not canonical: merge their paths.
     if (nc instanceof ShortNode) return new ShortNode(concatNibbles(nk, nc.key), nc.val);
     // An extension's branch holds at least two entries, so one delete cannot empty it.
@@ -110,9 +133,8 @@ export function remove(store: NodeStore, n: Child | undefined, key: Uint8Array, 
   }
   if (n instanceof FullNode) {
     const i = key[pos];
-    const child = n.children[i];
-    const nc = remove(store, child, key, pos + 1);
-    if (nc === child) return n;
+    const nc = remove(store, n.child(i), key, pos + 1);
+    if (!changed) return n;
     const f = n.ref === undefined ? n : n.copy();
     f.children[i] = nc;
     if (nc !== undefined) return f;
@@ -125,7 +147,7 @@ export function remove(store: NodeStore, n: Child | undefined, key: Uint8Array, 
       }
     }
     if (only === -1) return undefined;
-    const rest = f.children[only] as Child;
+    const rest = f.child(only) as Child;
     if (only !== 16) {
       let c = rest as TrieNode;
       if (c instanceof HashNode) {
@@ -138,7 +160,6 @@ export function remove(store: NodeStore, n: Child | undefined, key: Uint8Array, 
     }
     return new ShortNode(Uint8Array.of(only), rest);
   }
-  const rn = store.resolve(n, key, pos, false);
-  const nn = remove(store, rn, key, pos);
-  return nn === rn ? n : nn;
+  const nn = remove(store, store.resolve(n, key, pos, false), key, pos);
+  return changed ? nn : n;
 }

@@ -7,7 +7,8 @@
 import { equalBytes, toHex } from '../encoding/hex.js';
 import { TrieError } from './errors.js';
 import { keyToNibbles } from './hexPrefix.js';
-import { decodeNode, encodeNode, FullNode, HASH_LENGTH, HashNode, ShortNode, type Child } from './nodes.js';
+import { decodeNode, encodeNode } from './codec.js';
+import { HASH_LENGTH, HashNode, ShortNode, type Child, type FullNode } from './nodes.js';
 import type { HashFn, NodeStore } from './nodeStore.js';
 import { checkKey, copyBytes } from './validate.js';
 
@@ -29,7 +30,7 @@ export function collectProof(store: NodeStore, root: Child | undefined, key: Uin
       pos += k.length;
       n = n.val;
     } else {
-      n = n.children[key[pos++]];
+      n = n.child(key[pos++]);
     }
   }
 }
@@ -106,7 +107,7 @@ export function verifyProof(root: Uint8Array, key: Uint8Array, proof: Uint8Array
       pos += k.length;
       n = n.val;
     } else {
-      n = n.children[path[pos++]];
+      n = n.child(path[pos++]);
     }
   }
   if (idx !== proof.length - 1) badProof('proof has nodes beyond the key path', { extra: proof.length - 1 - idx });

@@ -14,11 +14,12 @@ import { hashRoot } from './hasher.js';
 import { keyToNibbles } from './hexPrefix.js';
 import { HASH_LENGTH, HashNode, type Child } from './nodes.js';
 import { NodeStore, type HashFn, type NodeEntry } from './nodeStore.js';
-import { getValue, insert, remove } from './ops.js';
+import { getValue, insert, lastChanged, remove } from './ops.js';
 import { collectProof, verifyProof } from './proof.js';
 import { sha256 } from './sha256.js';
-import { MemoryTrieDB, type TrieDB } from './trieDB.js';
-import { checkKey, checkValue, copyBytes, MAX_KEY_LENGTH } from './validate.js';
+import { MemoryTrieDB } from './memoryTrieDB.js';
+import type { TrieDB } from './trieDB.js';
+import { checkKey, checkValue, copyBytes } from './validate.js';
 
 /** Options of `new Trie()`. */
 export interface TrieOptions {
@@ -44,6 +45,8 @@ const STORE = Symbol('store');
 type InternalOptions = TrieOptions & { [STORE]?: NodeStore };
 
 const EMPTY_STRING_RLP = Uint8Array.of(0x80);
+/** What put/del return: their work is synchronous, so one settled promise serves every call. */
+const DONE: Promise<void> = Promise.resolve();
 
 /** A Merkle Patricia trie over raw keys (the state layer hashes keys: secure trie). */
 export class Trie {
@@ -58,7 +61,7 @@ export class Trie {
   /** Nodes `commit` flushed whose batch has not succeeded yet (retried by the next commit). */
   #unwritten: NodeEntry[] = [];
   /** Where keys are converted to nibble paths (see keyToNibbles). */
-  readonly #scratch = new Uint8Array(2 * MAX_KEY_LENGTH + 1);
+  #scratch = new Uint8Array(65);
 
   /** Opens the trie at `opts.root` (lazily: a missing root surfaces on first read). */
   constructor(opts: TrieOptions = {}) {
@@ -124,41 +127,62 @@ export class Trie {
   }
 
   /** The value stored at `key` (uncommitted changes included), or undefined. */
-  async get(key: Uint8Array): Promise<Uint8Array | undefined> {
-    return this.getSync(key);
+  get(key: Uint8Array): Promise<Uint8Array | undefined> {
+    try {
+      return Promise.resolve(this.getSync(key));
+    } catch (e) {
+      return Promise.reject(e);
+    }
   }
 
   /** `get` without the promise, for synchronous callers (the VM's state reads). */
   getSync(key: Uint8Array): Uint8Array | undefined {
     checkKey(key, this.#keyLength);
-    const v = getValue(this.#store, this.#root, keyToNibbles(key, this.#scratch));
+    const v = getValue(this.#store, this.#root, this.#nibbles(key));
     return v === undefined ? undefined : copyBytes(v);
   }
 
   /** Stores `value` at `key`; an empty value deletes the key (as in Ethereum and @ethereumjs/mpt). */
-  async put(key: Uint8Array, value: Uint8Array): Promise<void> {
-    checkKey(key, this.#keyLength);
-    checkValue(value);
-    if (value.length === 0) return this.#remove(key);
-    const nr = insert(this.#store, this.#root, keyToNibbles(key, this.#scratch), 0, copyBytes(value));
-    if (nr !== this.#root) {
-      this.#root = nr;
-      this.#dirty = true;
+  put(key: Uint8Array, value: Uint8Array): Promise<void> {
+    // Synchronous work behind the promise API: one shared resolved promise, no per-call allocation.
+    try {
+      checkKey(key, this.#keyLength);
+      checkValue(value);
+      if (value.length === 0) this.#remove(key);
+      else this.#update(insert(this.#store, this.#root, this.#nibbles(key), 0, copyBytes(value)));
+      return DONE;
+    } catch (e) {
+      return Promise.reject(e);
     }
   }
 
   /** Deletes `key` (nothing happens if it is absent). */
-  async del(key: Uint8Array): Promise<void> {
-    checkKey(key, this.#keyLength);
-    this.#remove(key);
+  del(key: Uint8Array): Promise<void> {
+    try {
+      checkKey(key, this.#keyLength);
+      this.#remove(key);
+      return DONE;
+    } catch (e) {
+      return Promise.reject(e);
+    }
   }
 
   #remove(key: Uint8Array): void {
-    const nr = remove(this.#store, this.#root, keyToNibbles(key, this.#scratch), 0);
-    if (nr !== this.#root) {
-      this.#root = nr;
+    this.#update(remove(this.#store, this.#root, this.#nibbles(key), 0));
+  }
+
+  #update(root: Child | undefined): void {
+    if (lastChanged()) {
+      this.#root = root;
       this.#dirty = true;
     }
+  }
+
+  /** The nibble path of `key` in the scratch buffer, resized to fit (tries mostly use one key length). */
+  #nibbles(key: Uint8Array): Uint8Array {
+    const n = 2 * key.length + 1;
+    if (this.#scratch.length !== n) this.#scratch = new Uint8Array(n);
+    return keyToNibbles(key, this.#scratch);
   }
 
   /**
@@ -202,7 +226,7 @@ export class Trie {
     let start: Child | undefined = this.#root;
     // Uncommitted changes have no hashes yet: prove the committed state from its stored nodes.
     if (this.#dirty) start = equalBytes(this.#rootHash, this.#emptyRoot) ? undefined : new HashNode(this.#rootHash);
-    return collectProof(this.#store, start, keyToNibbles(key, this.#scratch));
+    return collectProof(this.#store, start, this.#nibbles(key));
   }
 
   /**

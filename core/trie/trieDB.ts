@@ -1,8 +1,8 @@
 /**
- * The trie's node database contract (design §5, ethereumjs' get/put/del/batch) and its
- * in-memory implementation. Reads are synchronous: a trie operation walks several nodes,
- * and an `await` per node is what makes @ethereumjs/mpt slow (classic-level's getSync
- * reads ~380,000 keys/s where one awaited get at a time gives ~26,000/s).
+ * The trie's node database contract (design §5, ethereumjs' get/put/del/batch) and the
+ * byte-string map keys of the trie's caches. Reads are synchronous: a trie operation walks
+ * several nodes, and an `await` per node is what makes @ethereumjs/mpt slow (classic-level's
+ * getSync reads ~380,000 keys/s where one awaited get at a time gives ~26,000/s).
  */
 
 /** One write of a batch: store `value` under `key` (a node under its hash), or delete `key`. */
@@ -28,16 +28,19 @@ export interface TrieDB {
  * per 32-byte key plus Map lookup, against ~380 ns one unit per byte and ~500 ns for hex.
  */
 export function bytesKey(b: Uint8Array): string {
-  if (b.length === 32) {
-    return String.fromCharCode(
-      b[0] | (b[1] << 8), b[2] | (b[3] << 8), b[4] | (b[5] << 8), b[6] | (b[7] << 8),
-      b[8] | (b[9] << 8), b[10] | (b[11] << 8), b[12] | (b[13] << 8), b[14] | (b[15] << 8),
-      b[16] | (b[17] << 8), b[18] | (b[19] << 8), b[20] | (b[21] << 8), b[22] | (b[23] << 8),
-      b[24] | (b[25] << 8), b[26] | (b[27] << 8), b[28] | (b[29] << 8), b[30] | (b[31] << 8),
-    );
-  }
+  if (b.length === 32) return hashKeyAt(b, 0);
   const s = String.fromCharCode.apply(null, b as unknown as number[]);
   return b.length === 16 ? s + '\u0100' : s;
+}
+
+/** `bytesKey` of the 32 bytes at `b[at..]`, without a view of them. */
+export function hashKeyAt(b: Uint8Array, at: number): string {
+  return String.fromCharCode(
+    b[at] | (b[at + 1] << 8), b[at + 2] | (b[at + 3] << 8), b[at + 4] | (b[at + 5] << 8), b[at + 6] | (b[at + 7] << 8),
+    b[at + 8] | (b[at + 9] << 8), b[at + 10] | (b[at + 11] << 8), b[at + 12] | (b[at + 13] << 8), b[at + 14] | (b[at + 15] << 8),
+    b[at + 16] | (b[at + 17] << 8), b[at + 18] | (b[at + 19] << 8), b[at + 20] | (b[at + 21] << 8), b[at + 22] | (b[at + 23] << 8),
+    b[at + 24] | (b[at + 25] << 8), b[at + 26] | (b[at + 27] << 8), b[at + 28] | (b[at + 29] << 8), b[at + 30] | (b[at + 31] << 8),
+  );
 }
 
 /** The bytes of a `bytesKey` string. */
@@ -55,38 +58,4 @@ export function keyBytes(k: string): Uint8Array {
   const out = new Uint8Array(n);
   for (let i = 0; i < n; i++) out[i] = k.charCodeAt(i);
   return out;
-}
-
-/** An in-memory TrieDB (the default): a Map from hash to node. */
-export class MemoryTrieDB implements TrieDB {
-  readonly #map = new Map<string, Uint8Array>();
-
-  /** Number of stored nodes. */
-  get size(): number {
-    return this.#map.size;
-  }
-
-  get(hash: Uint8Array): Uint8Array | undefined {
-    return this.#map.get(bytesKey(hash));
-  }
-
-  async put(hash: Uint8Array, node: Uint8Array): Promise<void> {
-    this.#map.set(bytesKey(hash), node);
-  }
-
-  async del(hash: Uint8Array): Promise<void> {
-    this.#map.delete(bytesKey(hash));
-  }
-
-  async batch(ops: TrieDBOp[]): Promise<void> {
-    for (const op of ops) {
-      if (op.type === 'put') this.#map.set(bytesKey(op.key), op.value);
-      else this.#map.delete(bytesKey(op.key));
-    }
-  }
-
-  /** Every stored [hash, node] pair, in insertion order (for tests and tooling). */
-  *entries(): IterableIterator<[Uint8Array, Uint8Array]> {
-    for (const [k, v] of this.#map) yield [keyBytes(k), v];
-  }
 }

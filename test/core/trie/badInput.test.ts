@@ -7,7 +7,7 @@ import { createMerkleProof, createMPT } from '@ethereumjs/mpt';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromHex, toHex, utf8 } from '../../../core/encoding/hex.js';
-import { decodeNode } from '../../../core/trie/nodes.js';
+import { decodeNode } from '../../../core/trie/codec.js';
 import { rlp, Trie, TrieError, type TrieDB } from '../../../core/trie/index.js';
 import { levelBackend, memoryBackend, prng, randomBytes, sha256, type Backend } from './helpers.js';
 
