@@ -12,6 +12,7 @@ import { createRpcServer, MethodTable, SubscriptionHub, type RpcServer } from '.
 import { chainApi } from '../rpc/methods/index.js';
 import { BlockProducer, DEFAULT_EMPTY_BLOCK_MS } from './blockProducer.js';
 import { BlockSync } from './blockSync.js';
+import { NodeMetrics } from './metrics.js';
 import { ConsensusDriver } from './consensusDriver.js';
 import { NodeError } from './errors.js';
 import { newKeyPair, type KeyPair } from './keyFile.js';
@@ -139,7 +140,17 @@ export class MedchainNode {
     let network: Network | undefined;
     let sync: BlockSync | undefined;
     let driver: ConsensusDriver | undefined;
+    const metrics = new NodeMetrics({
+      height: () => chain.head.height,
+      finalizedHeight: () => chain.store.finalHeight(),
+      round: () => driver?.position.round ?? 0,
+      peers: () => network?.readyPeers().length ?? 0,
+      mempoolSize: () => mempool.size,
+      sigPoolPending: () => pool.stats.pending,
+      rpcConnections: () => rpc.stats().connections,
+    });
     const onCommitted = (built: BuiltBlock, _commit: Commit | null) => {
+      metrics.blockCommitted(built.included.length);
       mempool.removeCommitted(built.included.map((e) => e.hash));
       waiters.committed(built.included.map((e) => toHex(e.hash)));
       publish(hub, built);
@@ -195,7 +206,7 @@ export class MedchainNode {
     );
     const rpc = createRpcServer(
       { host: config.rpcHost, port: config.rpcPort },
-      { methods, hub, logger, health: () => ({ synced: !(sync?.syncing ?? false), height: chain.head.height }) },
+      { methods, hub, logger, health: () => ({ synced: !(sync?.syncing ?? false), height: chain.head.height }), metrics: () => metrics.render() },
     );
     const validatorIndex = config.key ? chain.validators.findIndex((v) => equalBytes(v.address, config.key!.address)) : -1;
     const single = chain.validators.length === 1 && validatorIndex === 0;

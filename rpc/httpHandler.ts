@@ -30,6 +30,8 @@ export interface HttpHandlerDeps {
   limits: RpcLimits;
   logger: RpcLogger;
   health?: HealthCheck;
+  /** Supplies `GET /metrics` (Prometheus text exposition format). */
+  metrics?: () => string;
   /** Browser origins allowed to call the API; `'*'` allows any. */
   allowedOrigins: readonly string[];
   /** A server-unique id for a new TCP socket (for logs). */
@@ -140,6 +142,18 @@ export function createHttpHandler(deps: HttpHandlerDeps): (req: IncomingMessage,
     if (path === '/health') {
       if (req.method === 'GET') return void health(res);
       return sendJson(res, 405, '{"error":"use GET /health"}', { Allow: 'GET' });
+    }
+    if (path === '/metrics' && deps.metrics) {
+      if (req.method !== 'GET') return sendJson(res, 405, '{"error":"use GET /metrics"}', { Allow: 'GET' });
+      let body: string;
+      try {
+        body = deps.metrics();
+      } catch (e) {
+        deps.logger.warn('rpc: metrics failed', {}, e);
+        return sendJson(res, 500, '{"error":"metrics unavailable"}');
+      }
+      res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
+      return void res.end(body);
     }
     if (path !== '/') return sendJson(res, 404, '{"error":"not found: JSON-RPC is served at POST / and WebSocket /"}');
     if (req.method === 'OPTIONS') {

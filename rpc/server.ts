@@ -33,6 +33,8 @@ export interface RpcServerDeps {
   /** Enables `subscribe`/`unsubscribe` (registered into `methods` if absent). */
   hub?: SubscriptionHub;
   health?: HealthCheck;
+  /** Serves `GET /metrics` (Prometheus text) when given. */
+  metrics?: () => string;
   logger?: RpcLogger;
 }
 
@@ -71,7 +73,7 @@ export function createRpcServer(opts: RpcServerOptions, deps: RpcServerDeps): Rp
 
   const http: Server = createServer(
     { headersTimeout: limits.headersTimeoutMs, requestTimeout: limits.requestTimeoutMs, keepAliveTimeout: limits.keepAliveTimeoutMs },
-    createHttpHandler({ dispatcher, limits, logger, health: deps.health, allowedOrigins, nextConnectionId: () => nextId++, isClosing: () => closing }),
+    createHttpHandler({ dispatcher, limits, logger, health: deps.health, metrics: deps.metrics, allowedOrigins, nextConnectionId: () => nextId++, isClosing: () => closing }),
   );
   http.maxConnections = limits.maxConnections + limits.maxHttpSockets;
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes, perMessageDeflate: false, clientTracking: false });

@@ -184,6 +184,15 @@ describe('node_* and rpc.discover', () => {
   it('serves HTTP POST and GET /health on the same port', async () => {
     const res = await fetch(node.httpUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'chain_getInfo' }) });
     expect(await res.json()).toMatchObject({ jsonrpc: '2.0', id: 7, result: { chainId: 'medchain-dev' } });
+    const metrics = await fetch(node.httpUrl + '/metrics');
+    expect(metrics.status).toBe(200);
+    expect(metrics.headers.get('content-type')).toMatch(/^text\/plain; version=0.0.4/);
+    const text = await metrics.text();
+    const height = (await rpc.call<{ height: number }>('chain_getInfo')).height;
+    expect(Number(/^medchain_height (\d+)$/m.exec(text)![1])).toBeGreaterThanOrEqual(height);
+    for (const m of ['medchain_peers', 'medchain_mempool_txs', 'medchain_sigpool_pending', 'medchain_blocks_total', 'medchain_consensus_round']) {
+      expect(text).toMatch(new RegExp(`^# TYPE ${m} (gauge|counter)$`, 'm'));
+    }
     const health = await fetch(node.httpUrl + '/health');
     expect(health.status).toBe(200);
     expect(await health.json()).toMatchObject({ height: expect.any(Number) });
