@@ -66,7 +66,7 @@ function compileFunction(c: CheckedContract, pools: Pools, fn: FnDecl, index: nu
     b.emit(Op.NONE);
     b.emit(Op.RET);
   } else {
-    b.emit(Op.CONST, pools.constant(`${fn.name}: no return`, fn.pos));
+    b.emit(Op.CONST, pools.constant('unreachable: no return', fn.pos));
     b.emit(Op.REVERT);
   }
   return {

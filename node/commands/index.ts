@@ -1,4 +1,5 @@
 import type { Command } from './command.js';
+import { contractCommand } from './contract.js';
 import { initCommand } from './init.js';
 import { keysCommand } from './keys.js';
 import { queryCommand } from './query.js';
@@ -8,4 +9,4 @@ import { testnetCommand } from './testnet.js';
 import { txCommand } from './tx.js';
 
 /** Every `medchain` command, in the order `help` lists them. Add new commands here. */
-export const COMMANDS: readonly Command[] = [devCommand, startCommand, initCommand, testnetCommand, keysCommand, txCommand, queryCommand, statusCommand];
+export const COMMANDS: readonly Command[] = [devCommand, startCommand, initCommand, testnetCommand, keysCommand, txCommand, contractCommand, queryCommand, statusCommand];

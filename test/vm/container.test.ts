@@ -20,7 +20,7 @@ describe('container', () => {
 
   it('carries big int constants exactly', () => {
     const p = compileProgram('contract c\nfn f() -> int { return 9223372036854775807 - 9007199254740993 + -9223372036854775807 }');
-    expect(p.constants).toEqual([9223372036854775807n, 9007199254740993n, -9223372036854775807n, 'f: no return']);
+    expect(p.constants).toEqual([9223372036854775807n, 9007199254740993n, -9223372036854775807n, 'unreachable: no return']);
     expect(decodeContainer(encodeContainer(p)).constants).toEqual(p.constants);
   });
 });
