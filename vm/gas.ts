@@ -18,19 +18,21 @@ export const GAS_ARITH = 2;
 /** Multiplication and division (may fall back to bigint). */
 export const GAS_MULDIV = 3;
 /** Building or copying a container: per element touched. */
-export const GAS_PER_ELEMENT = 2;
+export const GAS_PER_ELEMENT = 1;
 /** Allocation-bearing container ops: the fixed part. */
 export const GAS_CONTAINER = 5;
-/** String/bytes work: per 32-byte word processed (concatenation, length, UTF-8, hashing). */
+/** String/bytes work: per 64-byte word processed (concatenation, length, UTF-8, hashing). */
 export const GAS_PER_WORD = 1;
+/** Bytes per word of GAS_PER_WORD. */
+export const WORD_BYTES = 64;
 /** An internal call: frame set-up and tear-down. */
-export const GAS_CALL = 6;
+export const GAS_CALL = 4;
 /** Reading the call's environment (caller, block height, …). */
 export const GAS_ENV = 1;
 /** SHA-256: a native call plus a copy. Per word on top. */
-export const GAS_SHA256 = 60;
+export const GAS_SHA256 = 120;
 /** `encode`: the host's canonical encoder; per byte on top. */
-export const GAS_ENCODE = 30;
+export const GAS_ENCODE = 60;
 export const GAS_ENCODE_PER_BYTE = 1;
 /** A storage read: a trie lookup (sha256 of the key, path walk, decode); per byte on top. */
 export const GAS_SLOAD = 300;
@@ -40,13 +42,13 @@ export const GAS_SLOAD_PER_BYTE = 1;
  * at commit and kept by every node forever, so it is priced well above a read; per byte
  * stored on top (state growth).
  */
-export const GAS_SSTORE = 1000;
-export const GAS_SSTORE_PER_BYTE = 8;
+export const GAS_SSTORE = 500;
+export const GAS_SSTORE_PER_BYTE = 4;
 /** Deleting a slot: a trie delete at commit. */
 export const GAS_SDELETE = 300;
 /** An event: kept in the receipt and the event index; per byte emitted on top. */
-export const GAS_EMIT = 150;
-export const GAS_EMIT_PER_BYTE = 4;
+export const GAS_EMIT = 60;
+export const GAS_EMIT_PER_BYTE = 2;
 /** pay/transfer: two account reads and writes. */
 export const GAS_BALANCE_MOVE = 800;
 /** A read-only call into another contract (loading and checking its code), plus its own gas. */
@@ -79,5 +81,5 @@ export const STATIC_GAS: Uint16Array = (() => {
 
 /** Gas for processing `bytes` bytes of string or bytes data. */
 export function wordGas(bytes: number): number {
-  return GAS_PER_WORD * Math.ceil(bytes / 32);
+  return GAS_PER_WORD * Math.ceil(bytes / WORD_BYTES);
 }

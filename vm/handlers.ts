@@ -187,7 +187,8 @@ def(Op.CONCAT, (m) => {
   const b = m.pop();
   const a = m.pop();
   if (typeof a === 'string' && typeof b === 'string') {
-    m.charge(wordGas(2 * (a.length + b.length)));
+    // priced per code unit: V8 joins strings lazily (ropes), the copy happens once, later
+    m.charge(wordGas(a.length + b.length));
     m.alloc(2 * (a.length + b.length));
     m.push(a + b);
   } else if (a instanceof Uint8Array && b instanceof Uint8Array) {

@@ -29,7 +29,6 @@ describe('gas: the same program always costs the same', () => {
     // repeat in a fresh VM and host
     const e = new Deployed(fixture('bench'));
     expect({ arith10: e.call('arith', [10]).gasUsed, arith100: e.call('arith', [100]).gasUsed, collections20: e.call('collections', [20]).gasUsed, hashing5: e.call('hashing', [5]).gasUsed }).toEqual(costs);
-    expect(costs.arith100 - costs.arith10).toBe(90 * (costs.arith100 - costs.arith10) / 90);
     // linear in n: every round of arith costs the same
     const per = (costs.arith100 - costs.arith10) / 90;
     expect(Number.isInteger(per)).toBe(true);
@@ -37,8 +36,8 @@ describe('gas: the same program always costs the same', () => {
       {
         "arith10": 285,
         "arith100": 1815,
-        "collections20": 2676,
-        "hashing5": 648,
+        "collections20": 1946,
+        "hashing5": 1090,
       }
     `);
   });
