@@ -54,6 +54,8 @@ export interface ConsensusDriverDeps {
   logger: Logger;
   /** Pace: the proposer waits this long after the previous commit before building. */
   blockMs: number;
+  /** True while peers report heights beyond head + 1: this node is catching up and must not sign. */
+  behind(): boolean;
   onCommitted(built: BuiltBlock): void;
 }
 
@@ -207,6 +209,12 @@ export class ConsensusDriver {
   /** Carries out one action; returns the events it produces for the machine (fed in order). */
   async #perform(a: ConsensusAction): Promise<ConsensusEvent[] | undefined> {
     const { chain, logger } = this.#d;
+    // A node that is behind (restarted, or with an empty data dir) syncs before it speaks: a
+    // vote at a height it has forgotten could contradict one it signed before.
+    if ((a.type === 'propose' || a.type === 'signProposal' || a.type === 'signVote') && this.#d.behind()) {
+      logger.debug('not signing while catching up', { action: a.type });
+      return;
+    }
     switch (a.type) {
       case 'scheduleTimeout': {
         const t = setTimeout(() => {

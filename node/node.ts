@@ -176,7 +176,9 @@ export class MedchainNode {
       });
       // A multi-validator chain runs Tendermint; a single validator keeps the instant producer below.
       if (chain.validators.length > 1) {
-        driver = new ConsensusDriver({ chain, mempool, network, key: config.key, verifySigs, writes, logger, blockMs: config.blockMs, onCommitted: (b) => onCommitted(b, null) });
+        const net = network;
+        const behind = () => net.readyPeers().some((p) => p.height > chain.head.height + 1);
+        driver = new ConsensusDriver({ chain, mempool, network, key: config.key, verifySigs, writes, logger, blockMs: config.blockMs, behind, onCommitted: (b) => onCommitted(b, null) });
       }
     }
 

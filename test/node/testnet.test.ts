@@ -2,7 +2,8 @@
  * A 4-validator testnet of real processes on 127.0.0.1 (issue 8, test 2): under transaction
  * load, SIGKILL one validator → finality continues; restart it → it syncs and agrees on every
  * block hash; SIGKILL two → commits stop and nobody commits alone; restart them → the network
- * resumes. No tx that had a receipt is lost.
+ * resumes; a validator restarted with an empty data dir syncs and rejoins. No tx that had a
+ * receipt is lost.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -119,6 +120,14 @@ describe('4-validator testnet', () => {
     await Promise.all([up(2), up(3)]);
     await until(async () => (await height(0)) > stuck[0] + 1, 30_000, 'resuming after quorum returns');
     await send(2, 3);
+
+    // a validator restarted with an empty data directory syncs and rejoins
+    await down(1);
+    rmSync(path.join(dir, 'node1', 'data'), { recursive: true, force: true });
+    await up(1);
+    const now = await height(0);
+    await until(async () => (await height(1)) >= now, 30_000, 'empty-data-dir validator syncing');
+    await send(1, 2);
     for (const h of receipted) expect(await rpcs[3]!.call('tx_getReceipt', [h]), h).not.toBeNull();
     const top = Math.min(...(await Promise.all([0, 1, 2, 3].map(height))));
     const hashes = await Promise.all([0, 1, 2, 3].map((i) => rpcs[i]!.call<{ hash: string }>('chain_getBlock', [top])));
