@@ -10,6 +10,7 @@
  *   map<string,V>    an object;  map<K,V> otherwise  an array of [key, value] pairs
  *   T?               null for none, else the value
  */
+import { wellFormed } from './convert.js';
 import { AbiError } from './errors.js';
 import type { HostValue } from './host.js';
 import type { Program } from './program.js';
@@ -252,17 +253,4 @@ export function eventToJson(abi: Abi, event: string, data: { [k: string]: HostVa
 
 function isJsonObject(v: Json | undefined): v is { [k: string]: Json } {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** No lone surrogates (they have no UTF-8 encoding). */
-function wellFormed(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff) {
-      const d = s.charCodeAt(i + 1);
-      if (!(d >= 0xdc00 && d <= 0xdfff)) return false;
-      i++;
-    } else if (c >= 0xdc00 && c <= 0xdfff) return false;
-  }
-  return true;
 }

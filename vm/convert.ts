@@ -28,7 +28,9 @@ export function importValue(v: HostValue | undefined, t: Type, where: string, ki
     case 'bool':
       return typeof v === 'boolean' ? v : want();
     case 'string':
-      return typeof v === 'string' ? v : want();
+      if (typeof v !== 'string') return want();
+      // a lone surrogate has no UTF-8 form: it could never be stored, emitted or hashed
+      return wellFormed(v) ? v : bad('string is not valid Unicode (lone surrogate)');
     case 'bytes':
       return v instanceof Uint8Array ? v : want();
     case 'address':
@@ -148,6 +150,19 @@ function intSize(v: number | bigint): number {
   const b = BigInt(v);
   if (b >= 0n) return b < 128n ? 1 : b < 0x100n ? 2 : b < 0x10000n ? 3 : b < 0x100000000n ? 5 : 9;
   return b >= -32n ? 1 : b >= -128n ? 2 : b >= -32768n ? 3 : b >= -2147483648n ? 5 : 9;
+}
+
+/** No lone surrogates (strings must have a UTF-8 encoding). */
+export function wellFormed(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const d = s.charCodeAt(i + 1);
+      if (!(d >= 0xdc00 && d <= 0xdfff)) return false;
+      i++;
+    } else if (c >= 0xdc00 && c <= 0xdfff) return false;
+  }
+  return true;
 }
 
 function isObject(v: HostValue | undefined): v is { [key: string]: HostValue } {

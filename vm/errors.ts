@@ -102,14 +102,30 @@ export class OutOfGas extends VmHalt<'VM_OUT_OF_GAS'> {
   }
 }
 
+/**
+ * Longest revert reason kept (UTF-16 units). Reasons end up in receipts, which every node
+ * stores; a contract could build a megabyte reason, so it is cut here, deterministically.
+ */
+export const MAX_REASON_LENGTH = 256;
+
 /** The contract reverted on purpose (`require`, `revert`, `expect`) with `reason`. */
 export class Revert extends VmHalt<'VM_REVERT'> {
   readonly reason: string;
 
   constructor(reason: string, context: Record<string, unknown> = {}) {
-    super('VM_REVERT', `reverted: ${reason}`, { ...context, reason });
-    this.reason = reason;
+    const r = truncate(reason);
+    super('VM_REVERT', `reverted: ${r}`, { ...context, reason: r });
+    this.reason = r;
   }
+}
+
+/** Cuts a reason to MAX_REASON_LENGTH units without splitting a surrogate pair. */
+function truncate(s: string): string {
+  if (s.length <= MAX_REASON_LENGTH) return s;
+  let end = MAX_REASON_LENGTH;
+  const last = s.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end--;
+  return `${s.slice(0, end)}…`;
 }
 
 /** Deterministic run-time faults: each has a `kind` (see VmErrorKind). */

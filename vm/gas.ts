@@ -53,6 +53,8 @@ export const GAS_EMIT_PER_BYTE = 2;
 export const GAS_BALANCE_MOVE = 800;
 /** A read-only call into another contract (loading and checking its code), plus its own gas. */
 export const GAS_CALLVIEW = 500;
+/** Per byte of a call's result: it is stored in the receipt like an event. */
+export const GAS_RESULT_PER_BYTE = 2;
 /** Entering `execute`: looking up the function and checking the arguments; per byte on top. */
 export const GAS_EXECUTE = 100;
 export const GAS_ARG_PER_BYTE = 1;

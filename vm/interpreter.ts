@@ -9,7 +9,7 @@
  */
 import { canonicalSize, exportValue, importValue } from './convert.js';
 import { OutOfGas, VerifyError, VmError, VmHalt, type SourcePosition } from './errors.js';
-import { GAS_ARG_PER_BYTE, GAS_EXECUTE, STATIC_GAS } from './gas.js';
+import { GAS_ARG_PER_BYTE, GAS_EXECUTE, GAS_RESULT_PER_BYTE, STATIC_GAS } from './gas.js';
 import { HANDLERS, type Handler } from './handlers.js';
 import type { Host, HostValue, StorageWrite, Transfer, VmEvent } from './host.js';
 import { Machine } from './machine.js';
@@ -80,8 +80,10 @@ export function execute(req: ExecuteRequest): ExecuteResult {
     m.fn = index;
     m.code = f.code;
     run(m);
+    const result = exportValue(m.result, f.returns);
+    m.charge(GAS_RESULT_PER_BYTE * canonicalSize(result));
     return {
-      result: exportValue(m.result, f.returns),
+      result,
       gasUsed: gasLimit - m.gas,
       events: m.events,
       writes: [...m.writes.values()],

@@ -366,3 +366,23 @@ describe('language: arguments are checked against the ABI before the first instr
     expect((halt(() => d().call('f', good(), 1000, 'view')) as VmError).kind).toBe('NOT_A_VIEW');
   });
 });
+
+describe('language: limits that keep receipts small and strings encodable', () => {
+  it('a revert reason is cut to MAX_REASON_LENGTH without splitting a surrogate pair', () => {
+    const err = halt(() => runFn('let s = "😀"\nfor i in range(300) { s += "😀" }\nrevert(s)')) as Revert;
+    expect(err.reason.length).toBeLessThanOrEqual(257);
+    expect(err.reason.endsWith('…')).toBe(true);
+    expect(() => encodeURIComponent(err.reason)).not.toThrow(); // no lone surrogate
+  });
+
+  it('a string argument with a lone surrogate is BAD_ARGUMENT (it has no UTF-8 form)', () => {
+    const err = halt(() => runFn('', { params: 's: string', args: ['a\ud800b'] })) as VmError;
+    expect(err.kind).toBe('BAD_ARGUMENT');
+  });
+
+  it('the result is paid for by its size (it goes into the receipt)', () => {
+    const small = runFn('return [1]', { returns: 'list<int>' }).gasUsed;
+    const big = runFn('return [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]', { returns: 'list<int>' }).gasUsed;
+    expect(big - small).toBeGreaterThan(18);
+  });
+});
