@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compile, execute, load, verify, VerifyError, VmHalt, OPCODES, type HostValue, type VerifiedProgram } from '../../vm/index.js';
+import { compile, CompileError, execute, load, verify, VerifyError, VmHalt, OPCODES, type HostValue, type VerifiedProgram } from '../../vm/index.js';
 import { OPERAND_WIDTH } from '../../vm/opcodes.js';
 import { INT, listOf, optionOf, STRING, type Type } from '../../vm/valueType.js';
 import { container, fnDef } from './asm.js';
@@ -179,3 +179,56 @@ function stackAwareCode(ins: Array<{ op: number; a: number; b: number; t: number
   }
   return Uint8Array.from(out);
 }
+
+describe('fuzz: the compiler', () => {
+  const WORDS = [
+    'contract', 'c', 'fn', 'view', 'private', 'record', 'R', 'event', 'E', 'storage', 'interface', 'I', 'const', 'K', 'let', 'x', 'y', 'if', 'else',
+    'for', 'in', 'return', 'emit', 'require', 'revert', 'delete', 'break', 'continue', 'some', 'none', 'true', 'expect', 'len', 'range', 'int',
+    'string', 'list', 'map', 'address', 'bool', 'bytes', 'caller', 'block', '.', 'time', 'tx', 'hash', 'self', '{', '}', '(', ')', '[', ']', '<',
+    '>', ',', ':', ';', '=', '+=', '==', '!=', '??', '?', '->', '+', '-', '*', '/', '%', '!', '&&', '||', '1', '0x00', '"s"', '\n', 'push', 'a', 'b',
+  ];
+
+  it('token soup and arbitrary text: compile throws only CompileError', () => {
+    const soup = fc.array(fc.constantFrom(...WORDS), { maxLength: 60 }).map((ws) => `contract c\n${ws.join(' ')}`);
+    const body = fc.array(fc.constantFrom(...WORDS), { maxLength: 40 }).map((ws) => `contract c\nrecord R { a: int, b: string? }\nstorage { m: map<int, R>, n: int }\nfn f(x: int, y: list<int>) -> int {\n${ws.join(' ')}\nreturn 1\n}`);
+    fc.assert(
+      fc.property(fc.oneof(soup, body, fc.string({ maxLength: 200 })), (src) => {
+        try {
+          compile(src);
+        } catch (e) {
+          if (!(e instanceof CompileError)) throw e;
+        }
+      }),
+      { numRuns: 3_000 },
+    );
+  });
+
+  it('token-level mutations of the fixtures: compile throws only CompileError, and what compiles verifies', () => {
+    const sources = ['consent', 'claims', 'registry', 'bench'].map((n) => fixture(n).split(/(?<=\s)|(?=[(){}[\],.:])/));
+    let compiled = 0;
+    fc.assert(
+      fc.property(
+        fc.nat(sources.length - 1),
+        fc.array(fc.record({ at: fc.nat(), kind: fc.constantFrom('drop', 'dup', 'swap', 'word'), word: fc.constantFrom(...WORDS) }), { minLength: 1, maxLength: 3 }),
+        (which, edits) => {
+          const toks = [...sources[which]];
+          for (const e of edits) {
+            const i = e.at % toks.length;
+            if (e.kind === 'drop') toks.splice(i, 1);
+            else if (e.kind === 'dup') toks.splice(i, 0, toks[i]);
+            else if (e.kind === 'swap' && i + 1 < toks.length) [toks[i], toks[i + 1]] = [toks[i + 1], toks[i]];
+            else toks.splice(i, 0, ` ${e.word} `);
+          }
+          try {
+            verify(compile(toks.join('')).code);
+            compiled++;
+          } catch (e) {
+            if (!(e instanceof CompileError)) throw e;
+          }
+        },
+      ),
+      { numRuns: 1_500 },
+    );
+    expect(compiled).toBeGreaterThan(10);
+  });
+});
