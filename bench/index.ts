@@ -1,5 +1,6 @@
 /**
- * `npm run bench -- <suite…> [--compare old.json] [--threshold 0.1]`: runs benchmark suites
+ * `npm run bench -- <suite…> [--compare old.json] [--threshold 0.1]` (or `-- --tables` to only
+ * regenerate the README tables from bench/results/): runs benchmark suites
  * (no suite = all micro suites), prints each figure with its in-run reference ratio, writes
  * `bench/results/<suite>.json` and refreshes the README tables.
  */
@@ -7,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Suite } from './figure.js';
-import { compare, machine, writeResult, type SuiteResult } from './report.js';
+import { compare, machine, refreshTables, writeResult, type SuiteResult } from './report.js';
 
 /** Micro suites run when no suite is named; heavier ones must be asked for. */
 const MICRO_SUITES = ['encoding', 'crypto', 'sigpool', 'trie', 'block', 'vm', 'rpc'];
@@ -29,6 +30,11 @@ async function loadSuite(name: string): Promise<Suite | undefined> {
 }
 
 async function main(argv: string[]): Promise<number> {
+  if (argv.includes('--tables')) {
+    // Regenerate the README tables from bench/results/ without measuring anything.
+    refreshTables(resultsDir, path.join(repoRoot, 'README.md'));
+    return 0;
+  }
   const suites: string[] = [];
   const rest: string[] = [];
   let compareFile: string | undefined;

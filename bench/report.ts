@@ -73,18 +73,33 @@ function fmt(n: number): string {
   return n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(2);
 }
 
-/** Markdown table of every figure that has a reference or a target. */
+/** Markdown tables, one per suite: every figure, its reference ratio and target, the machine and the command. */
 export function renderTable(results: SuiteResult[]): string {
-  const rows = ['| suite | figure | median | vs reference | target | machine |', '|---|---|---|---|---|---|'];
+  const out: string[] = [];
   for (const r of results) {
-    const m = `${r.machine.cores} cores, ${r.machine.node}, ${r.machine.date.slice(0, 10)}, ${r.machine.commit}`;
+    const m = r.machine;
+    out.push(
+      `**${r.suite}** — \`npm run bench -- ${r.suite}\` · ${m.cpu}, ${m.cores} cores, Node ${m.node}, ${m.date.slice(0, 10)}, commit ${m.commit}`,
+      '',
+      '| figure | median (min–max) | vs reference | target |',
+      '|---|---|---|---|',
+    );
     for (const f of r.figures) {
       const ratio = f.ratio !== undefined ? `${f.ratio.toFixed(2)}x ${f.reference}` : '';
       const target = f.target ? `${f.target} ${f.met === undefined ? '' : f.met ? '✅' : '❌'}` : '';
-      rows.push(`| ${r.suite} | ${f.name} | ${fmt(f.median)} ${f.unit} | ${ratio} | ${target} | ${m} |`);
+      out.push(`| ${f.name} | ${fmt(f.median)} ${f.unit} (${fmt(f.min)}–${fmt(f.max)}) | ${ratio} | ${target} |`);
     }
+    out.push('');
   }
-  return rows.join('\n');
+  return out.join('\n');
+}
+
+/** Regenerates the README tables from the results already in `dir` (no measuring). */
+export function refreshTables(dir: string, readmePath: string): void {
+  const all = readAll(dir);
+  if (all.length === 0) return;
+  const last = all[all.length - 1];
+  writeResult(dir, last, readmePath);
 }
 
 /**
