@@ -222,8 +222,9 @@ describe('vmExecutor: calls and views', () => {
 });
 
 describe('vmExecutor: the same txs give the same state root on every backend', () => {
-  it('memory and LevelDB agree', async () => {
+  it('memory and LevelDB agree, receipt for receipt (byte-identical encodings)', async () => {
     const roots: string[] = [];
+    const receipts: string[] = [];
     for (const backend of trieBackends(tmp)) {
       const { db, close } = await backend.open();
       closers.push(close);
@@ -231,8 +232,12 @@ describe('vmExecutor: the same txs give the same state root on every backend', (
       const { address } = s.deploy(0, code.consent);
       s.call(4, address, 'grant', [DEV[3].address, ['lab', 'x'], ['treatment'], 0, 2_000_000]);
       s.call(4, address, 'grant', [DEV[2].address, ['imaging'], ['billing'], 10, 20]);
-      s.call(4, address, 'revoke', [1]);
-      s.call(5, address, 'revoke', [2]);
+      const rs = [
+        s.call(4, address, 'revoke', [1]),
+        s.call(5, address, 'revoke', [2]),
+        s.call(4, address, 'grant', [DEV[3].address, [], ['x'], 0, 1]),
+      ];
+      receipts.push(rs.map((r) => Buffer.from(encodeReceipt(r)).toString('hex')).join('|'));
       const { root, nodes } = await s.state.commit();
       await db.batch(nodes.map(([key, value]) => ({ type: 'put' as const, key, value })));
       roots.push(Buffer.from(root).toString('hex'));
@@ -241,5 +246,6 @@ describe('vmExecutor: the same txs give the same state root on every backend', (
       expect(again.view(address, 'grantOf', [2])).toMatchObject({ ok: true, result: { revoked: false, from: 10 } });
     }
     expect(new Set(roots).size).toBe(1);
+    expect(new Set(receipts).size).toBe(1);
   });
 });
