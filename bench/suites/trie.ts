@@ -1,18 +1,17 @@
 /**
  * `npm run bench -- trie`: core/trie against @ethereumjs/mpt 10.1.3 in the same process, on
  * the issue's workloads (both with SHA-256, so both build the identical trie; every run
- * checks that the two roots agree):
- *  - 100,000 random 32-byte keys with 64-byte values: puts, then one root;
- *  - 10,000 updates of existing keys in a stored 100,000-key trie, then a root;
- * each in memory and on LevelDB (classic-level, a sublevel per trie). Figures are puts/s.
- * Heap: the 100,000-key trie held in memory (trie + its in-memory node db), both sides.
- *
- * Fairness. Our root is `commit()` (hash all dirty nodes, write one batch); theirs is
- * `root()` after the puts (they hash and write on every put). An update run opens a fresh
- * trie at the stored root on either side, so both start cold and read every node they
- * touch from the db (ours synchronously and hash-verified, theirs awaited; their node
- * cache is off by default). Their stored trie is our committed node set written into their
- * db in their key format (the same nodes: same structure, same hash).
+ * checks that the two roots agree), each in memory and on LevelDB (classic-level):
+ *  - puts: 100,000 random 32-byte keys with 64-byte values into a fresh trie, then one root;
+ *  - updates: 10,000 updates of existing keys in a 100,000-key trie, then a root, read two
+ *    ways: "same trie" continues on the trie object that just did the puts (ours keeps
+ *    its nodes in memory, as a long-lived state trie does; theirs keeps none), "reopened"
+ *    opens a fresh trie at the stored root, so every node touched is read from the db on
+ *    both sides (ours synchronously and hash-verified, theirs awaited; their node cache
+ *    is off by default). Their stored trie is our committed node set in their key format.
+ * Figures are puts/s; heap: the 100,000-key trie held in memory (trie + node db).
+ * Our root is `commit()` (hash all dirty nodes, write one batch); theirs is `root()` after
+ * the puts (they hash and write on every put).
  *
  * Noise. The machine is shared (2 cores), so the two sides run alternately, each run after
  * a full GC and, on LevelDB, after compacting the stored trie (background compaction would
@@ -139,33 +138,10 @@ function gcFunction(): () => void {
   return vm.runInNewContext('gc') as () => void;
 }
 
-/**
- * Runs the two sides alternately (theirs first, one unmeasured warm-up of ours before),
- * each after a full GC; checks every root against theirs; returns the wall-clock figures
- * (ours compared to theirs, with the target) and their per-CPU-second twins.
- */
-async function duel(
-  name: string,
-  ops: number,
-  runs: { theirs: number; ours: number },
-  theirs: () => Promise<Timed>,
-  ours: () => Promise<Timed>,
-  gc: () => void,
-): Promise<Figure[]> {
-  const t: Timed[] = [];
-  const o: Timed[] = [];
-  await ours();
-  for (let i = 0; i < Math.max(runs.theirs, runs.ours); i++) {
-    if (i < runs.theirs) {
-      gc();
-      t.push(await theirs());
-    }
-    if (i < runs.ours) {
-      gc();
-      const r = await ours();
-      if (toHex(r.root) !== toHex(t[0].root)) throw new Error(`${name}: roots differ (ours ${toHex(r.root)}, @ethereumjs/mpt ${toHex(t[0].root)})`);
-      o.push(r);
-    }
+/** Wall-clock figures (ours against theirs, with the target) and their per-CPU-second twins. */
+function figures(name: string, ops: number, t: Timed[], o: Timed[]): Figure[] {
+  for (const r of o) {
+    if (toHex(r.root) !== toHex(t[0].root)) throw new Error(`${name}: roots differ (ours ${toHex(r.root)}, @ethereumjs/mpt ${toHex(t[0].root)})`);
   }
   const rate = (xs: Timed[], k: 'wallMs' | 'cpuMs') => xs.map((x) => (ops / x[k]) * 1000);
   const theirWall = figure(`${name} — @ethereumjs/mpt`, 'puts/s', rate(t, 'wallMs'));
@@ -177,6 +153,24 @@ async function duel(
   return figs;
 }
 
+/** Runs the two sides alternately (theirs first; one unmeasured warm-up of ours before), each after a full GC. */
+async function alternate(runs: { theirs: number; ours: number }, theirs: () => Promise<Timed>, ours: () => Promise<Timed>, gc: () => void) {
+  const t: Timed[] = [];
+  const o: Timed[] = [];
+  await ours();
+  for (let i = 0; i < Math.max(runs.theirs, runs.ours); i++) {
+    if (i < runs.theirs) {
+      gc();
+      t.push(await theirs());
+    }
+    if (i < runs.ours) {
+      gc();
+      o.push(await ours());
+    }
+  }
+  return { t, o };
+}
+
 /** The stored 100,000-key trie the update runs start from. */
 async function baseTrie(keys: Uint8Array[], values: Uint8Array[]): Promise<{ root: Uint8Array; nodes: NodeEntry[] }> {
   const t = new Trie();
@@ -185,7 +179,7 @@ async function baseTrie(keys: Uint8Array[], values: Uint8Array[]): Promise<{ roo
 }
 
 export const run: Suite = async () => {
-  const figures: Figure[] = [];
+  const out: Figure[] = [];
   const levels = new TempLevels();
   const gc = gcFunction();
   const { keys, values } = inputs(KEYS, 'v1');
@@ -196,7 +190,9 @@ export const run: Suite = async () => {
 
   try {
     for (const backend of ['memory', 'leveldb'] as Backend[]) {
-      // Workload 1: a fresh trie (and db), 100,000 puts, one root.
+      // Workload 1: a fresh trie (and db), 100,000 puts, one root. Then, untimed in it,
+      // workload 2 "warm": 10,000 updates on that same trie object, then a root.
+      const warm: { t: Timed[]; o: Timed[] } = { t: [], o: [] };
       const theirPuts = async () => {
         const level = backend === 'leveldb' ? await levels.create() : undefined;
         const t = await createMPT(theirOpts(level ? await levels.theirs(level) : undefined));
@@ -204,6 +200,14 @@ export const run: Suite = async () => {
           for (let i = 0; i < KEYS; i++) await t.put(keys[i], values[i]);
           return t.root();
         });
+        await levels.settle(level);
+        gc();
+        warm.t.push(
+          await timed(async () => {
+            for (let i = 0; i < UPDATES; i++) await t.put(updateKeys[i], updates[i]);
+            return t.root();
+          }),
+        );
         await levels.drop(level);
         return r;
       };
@@ -214,12 +218,23 @@ export const run: Suite = async () => {
           for (let i = 0; i < KEYS; i++) await t.put(keys[i], values[i]);
           return t.commit();
         });
+        await levels.settle(level);
+        gc();
+        warm.o.push(
+          await timed(async () => {
+            for (let i = 0; i < UPDATES; i++) await t.put(updateKeys[i], updates[i]);
+            return t.commit();
+          }),
+        );
         await levels.drop(level);
         return r;
       };
-      figures.push(...(await duel(`puts 100k + root (${backend})`, KEYS, RUNS.puts[backend], theirPuts, ourPuts, gc)));
+      const puts = await alternate(RUNS.puts[backend], theirPuts, ourPuts, gc);
+      out.push(...figures(`puts 100k + root (${backend})`, KEYS, puts.t, puts.o));
+      out.push(...figures(`updates 10k of 100k + root, same trie (${backend})`, UPDATES, warm.t, warm.o.slice(1)));
 
-      // Workload 2: 10,000 updates to the stored 100,000-key trie, then a root.
+      // Workload 2 "reopened": a fresh trie (and node cache) at the stored root, so every node it
+      // touches is read from the db, on both sides; 10,000 updates, then a root.
       const theirLevel = backend === 'leveldb' ? await levels.create() : undefined;
       const theirDb: TheirDB = theirLevel ? await levels.theirs(theirLevel) : new MapDB<string, string | Uint8Array>();
       await theirDb.batch(base.nodes.map(([k, value]) => ({ type: 'put' as const, key: toHex(k).slice(2), value })));
@@ -242,7 +257,8 @@ export const run: Suite = async () => {
           return t.commit();
         });
       };
-      figures.push(...(await duel(`updates 10k of 100k + root (${backend})`, UPDATES, RUNS.updates[backend], theirUpdates, ourUpdates, gc)));
+      const cold = await alternate(RUNS.updates[backend], theirUpdates, ourUpdates, gc);
+      out.push(...figures(`updates 10k of 100k + root, reopened (${backend})`, UPDATES, cold.t, cold.o));
       await levels.drop(theirLevel);
       await levels.drop(ourLevel);
     }
@@ -276,10 +292,10 @@ export const run: Suite = async () => {
     });
     for (const f of [theirHeap, compareTo(ourHeap, theirHeap), theirBuf, compareTo(ourBuf, theirBuf)]) {
       printFigure(f);
-      figures.push(f);
+      out.push(f);
     }
   } finally {
     await levels.closeAll();
   }
-  return figures;
+  return out;
 };

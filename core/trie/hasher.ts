@@ -18,9 +18,9 @@ const MAX_CHUNK = 256 * 1024;
  * Hands out the encodings of one flush from shared chunks. Typed arrays over 64 bytes get
  * their own off-heap backing store in V8, measured here at ~250 ns each to allocate plus
  * GC work; a 100,000-key commit encodes ~140,000 such nodes. The views keep their chunk
- * alive, which is fine: a flush's nodes are stored (MemoryTrieDB keeps them all) or
- * written and dropped together. Embedded encodings (< 32 bytes) stay in the tree, so they
- * get small arrays of their own and never pin a chunk.
+ * alive, which is fine: a flush's nodes are written (MemoryTrieDB and LevelDB copy them)
+ * and dropped together. Embedded encodings (< 32 bytes) stay in the tree, so they get
+ * small arrays of their own and never pin a chunk.
  */
 function arena(): Allocator {
   let chunk = new Uint8Array(0);

@@ -17,11 +17,12 @@ export type NodeEntry = [hash: Uint8Array, node: Uint8Array];
 
 /**
  * Decoded nodes kept per cache generation (the cache holds up to twice this). Larger keeps
- * more of the upper trie levels decoded across blocks and proofs; smaller bounds memory.
- * A decoded branch with 16 hash children costs ~2-3 KB of heap, a leaf ~0.3 KB, so the
- * default bounds the cache at roughly 50-150 MB in the worst case, far less in practice.
+ * more of a big trie decoded across blocks, reads and proofs; smaller bounds memory. The
+ * top three levels of a state trie are 4,369 nodes; a cached node measured ~1.6 KB of heap
+ * (200,000-key trie: the node, its path, views of its encoding, the hash node its parent
+ * keeps for it), so the default caps the cache at ~50 MB.
  */
-export const NODE_CACHE_SIZE = 1 << 15;
+export const NODE_CACHE_SIZE = 1 << 14;
 
 /**
  * Flushes whose nodes are kept in memory while the database may not have them yet. A

@@ -1,13 +1,14 @@
 /**
- * The trie's in-memory nodes and their RLP codec, modelled on go-ethereum's `trie/node.go`:
+ * The trie's in-memory nodes (codec.ts encodes them), modelled on go-ethereum's `trie/node.go`:
  * a short node (leaf when its path ends with the terminator, else extension), a full node
  * (branch: 16 children plus a value in slot 16), a hash node (a reference to a stored node
  * not loaded yet) and the value itself as a plain Uint8Array.
  *
  * `ref` caches what a parent embeds for the node: its 32-byte hash, or its whole encoding
  * when that is shorter than 32 bytes (Ethereum inlines such nodes). `ref === undefined`
- * means dirty: created since the last commit, owned by exactly one trie and so safe to
- * mutate in place. Clean nodes may be shared (node cache, other tries) and are never mutated.
+ * means dirty: created since the last commit (or read by an update for its own use), owned
+ * by exactly one trie and so safe to mutate in place. Clean nodes may be shared (node
+ * cache, other tries) and are never mutated.
  */
 import { bytesKey, hashKeyAt } from './trieDB.js';
 

@@ -10,6 +10,7 @@ import { keyToNibbles } from './hexPrefix.js';
 import { decodeNode, encodeNode } from './codec.js';
 import { HASH_LENGTH, HashNode, ShortNode, type Child, type FullNode } from './nodes.js';
 import type { HashFn, NodeStore } from './nodeStore.js';
+import { sha256 } from './sha256.js';
 import { checkKey, copyBytes } from './validate.js';
 
 /** The proof for nibble path `key` in the (clean) tree under `root`. */
@@ -48,18 +49,19 @@ function decodeProofNode(raw: Uint8Array, ref: Uint8Array, index: number): Short
 }
 
 /**
- * Checks `proof` for `key` against `root` and returns the proven value, or undefined for a
- * valid proof of absence. Throws `TRIE_BAD_PROOF` for anything else: a first node that does
+ * Checks `proof` for `key` against `root` (node hash `hash`, default SHA-256) and returns the
+ * proven value, or undefined for a valid proof of absence. Throws `TRIE_BAD_PROOF` for anything else: a first node that does
  * not hash to the root, a node that is not the one its parent references, a proof that ends
  * before the path does, nodes beyond the path, undecodable or non-canonical nodes.
  */
-export function verifyProof(root: Uint8Array, key: Uint8Array, proof: Uint8Array[], hash: HashFn): Uint8Array | undefined {
+export function verifyProof(root: Uint8Array, key: Uint8Array, proof: Uint8Array[], hash: HashFn = sha256): Uint8Array | undefined {
   if (!(root instanceof Uint8Array) || root.length !== HASH_LENGTH) {
     throw new TrieError('TRIE_INVALID_ROOT', `root must be ${HASH_LENGTH} bytes`, {
       length: root instanceof Uint8Array ? root.length : typeof root,
     });
   }
   checkKey(key);
+  if (typeof hash !== 'function') throw new TrieError('TRIE_INVALID_OPTIONS', 'hash must be a function', {});
   if (!Array.isArray(proof)) badProof('proof must be an array of Uint8Array');
   for (let i = 0; i < proof.length; i++) {
     if (!(proof[i] instanceof Uint8Array)) badProof('proof must be an array of Uint8Array', { index: i });

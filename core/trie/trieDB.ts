@@ -8,7 +8,10 @@
 /** One write of a batch: store `value` under `key` (a node under its hash), or delete `key`. */
 export type TrieDBOp = { type: 'put'; key: Uint8Array; value: Uint8Array } | { type: 'del'; key: Uint8Array };
 
-/** Where trie nodes live, keyed by their hash. The db keeps the arrays it is given. */
+/**
+ * Where trie nodes live, keyed by their hash. A db may keep the arrays it is given or copy
+ * them; the trie never modifies an array after handing it over, nor one it got back.
+ */
 export interface TrieDB {
   /** The node stored under `hash`, or undefined. */
   get(hash: Uint8Array): Uint8Array | undefined;
