@@ -2,8 +2,8 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import type { Commit } from '../core/block/index.js';
 import { Chain, txSigCheck, type BuiltBlock, type VerifySigs } from '../core/chain/index.js';
 import { equalBytes, toHex } from '../core/encoding/index.js';
-import { envelope, UNAVAILABLE_EXECUTOR, type ContractExecutor } from '../core/execution/index.js';
-import type { GenesisSpec } from '../core/genesis/index.js';
+import { envelope, VM_EXECUTOR, type ContractExecutor } from '../core/execution/index.js';
+import { contractMap, type GenesisSpec } from '../core/genesis/index.js';
 import { Mempool } from '../core/mempool/index.js';
 import { SigVerifyPool, VerifiedSigCache } from '../core/sigpool/index.js';
 import { ChainStore } from '../core/store/index.js';
@@ -108,7 +108,7 @@ export class MedchainNode {
     const store = await openStore(config.dataDir);
     let chain: Chain;
     try {
-      chain = await Chain.open(store, { spec: config.genesis, executor: deps.executor ?? UNAVAILABLE_EXECUTOR });
+      chain = await Chain.open(store, { spec: config.genesis, executor: deps.executor ?? VM_EXECUTOR });
     } catch (e) {
       await store.close();
       throw e;
@@ -199,7 +199,7 @@ export class MedchainNode {
       chainApi({
         chain,
         mempool: rpcMempool,
-        contracts: () => ({}),
+        contracts: () => contractMap(chain.spec.contracts ?? []),
         version: VERSION,
         waitForTx: (hash, timeoutMs) => waiters.wait(hash, timeoutMs),
         peers: () => (network?.peerInfo() ?? []) as unknown as Array<Record<string, unknown>>,

@@ -71,6 +71,8 @@ export const APP_ERRORS: Readonly<Record<string, AppErrorSpec>> = {
   // -32030..-32039: execution of views (state_call); codes of the VM issue
   VM_REVERT: { code: -32030, reason: 'execution_reverted', summary: 'the call reverted; data.message says why' },
   VM_OUT_OF_GAS: { code: -32031, reason: 'out_of_gas', summary: 'the call ran out of gas' },
+  VM_ERROR: { code: -32032, reason: 'execution_failed', summary: 'the call failed at run time (a VM fault such as an overflow); data.message names it' },
+  STATE_BAD_CALL: { code: INVALID_PARAMS, reason: 'invalid_params', summary: 'state_call: no such view, or an argument does not fit its ABI type (data.param)' },
   // malformed hex that slipped past a schema pattern is still the caller's fault
   HEX_INVALID: { code: INVALID_PARAMS, reason: 'invalid_params', summary: 'a hex value is malformed or has the wrong length' },
 };

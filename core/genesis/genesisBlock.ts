@@ -2,6 +2,7 @@ import { headerHash, orderedRoot, validatorsHash, ZERO_HASH, type Header } from 
 import { StateDB } from '../state/index.js';
 import type { Trie } from '../trie/index.js';
 import type { Hash } from '../types.js';
+import { installGenesisContracts } from './genesisContracts.js';
 import type { GenesisSpec } from './genesisSpec.js';
 
 /** The genesis block's header and the state it starts from. */
@@ -13,12 +14,13 @@ export interface Genesis {
   nodes: Array<[Uint8Array, Uint8Array]>;
 }
 
-/** Builds the genesis state in `trie` (empty) and the height-0 header over it. */
+/** Builds the genesis state in `trie` (empty): balances, then contracts; and the height-0 header over it. */
 export async function buildGenesis(spec: GenesisSpec, trie: Trie): Promise<Genesis> {
   const state = new StateDB(trie);
   for (const { address, balance } of spec.accounts) {
     state.setAccount(address, { ...state.getAccount(address), balance });
   }
+  installGenesisContracts(state, spec.contracts ?? [], spec.regulators);
   const { root, nodes } = await state.commit();
   const emptyRoot = await orderedRoot([]);
   const header: Header = {

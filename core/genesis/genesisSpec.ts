@@ -3,6 +3,7 @@ import { CHAIN_ID_RE } from '../tx/index.js';
 import { MAX_TOTAL_POWER, totalPower, validator, type Validator } from '../block/index.js';
 import type { Address } from '../types.js';
 import { GenesisError } from './errors.js';
+import { parseGenesisContracts, type GenesisContract } from './genesisContracts.js';
 
 /** A parsed, validated genesis file. */
 export interface GenesisSpec {
@@ -16,6 +17,11 @@ export interface GenesisSpec {
   accounts: Array<{ address: Address; balance: bigint }>;
   /** Institutions with regulator rights in the registry contract (design §8). */
   regulators: Address[];
+  /**
+   * Contracts installed at genesis at their fixed addresses (genesisContracts.ts), in file
+   * order; parseGenesis always sets it (optional only for hand-built specs).
+   */
+  contracts?: GenesisContract[];
 }
 
 /** Most accounts a genesis may fund: bounds start-up work on a hostile file. */
@@ -98,5 +104,6 @@ export function parseGenesis(json: unknown): GenesisSpec {
     validators,
     accounts,
     regulators,
+    contracts: parseGenesisContracts(g.contracts, regulators),
   };
 }

@@ -1,4 +1,5 @@
-/** `state_*`: accounts and Merkle proofs (views come with the VM). */
+/** `state_*`: accounts, Merkle proofs and read-only contract calls. */
+import { viewCall, type Json } from '../../core/contracts/index.js';
 import { fromHex, toHex } from '../../core/encoding/index.js';
 import { headerHash } from '../../core/block/index.js';
 import { accountKey, isEmptyAccount, storageKey } from '../../core/state/index.js';
@@ -9,10 +10,52 @@ import { intJson } from './json.js';
 
 /** Longest storage slot key accepted for a proof (contract slot keys are hashes or short encodings). */
 const MAX_SLOT_BYTES = 1024;
+/** Gas a state_call may use (capped by the block gas limit): views are read-only but not free to serve. */
+const STATE_CALL_GAS = 10_000_000;
+/** Most arguments a state_call takes (no exported function has more). */
+const MAX_CALL_ARGS = 64;
 
 /** The state API methods over `b`. */
 export function stateMethods(b: ChainBackend): MethodSpec[] {
   return [
+    {
+      name: 'state_call',
+      summary:
+        'Runs a view function of a contract against the head state (block.height and block.time are the head\'s) and returns ' +
+        'its result as JSON; args are JSON converted by the contract\'s ABI (positional array or object by parameter name; ' +
+        'bytes and addresses as 0x hex, records as objects, map<string,V> as objects, tuples as arrays, ints above 2^53-1 as ' +
+        'decimal strings); from is the view\'s caller (default the zero address)',
+      params: [
+        { name: 'to', schema: ADDRESS_SCHEMA, required: true },
+        { name: 'method', schema: { type: 'string', minLength: 1, maxLength: 128, description: 'an exported view function' }, required: true },
+        {
+          name: 'args',
+          schema: {
+            oneOf: [
+              { type: 'array', maxItems: MAX_CALL_ARGS },
+              { type: 'object', maxProperties: MAX_CALL_ARGS },
+            ],
+            description: 'arguments by position or by name (default none)',
+          },
+        },
+        { name: 'from', schema: ADDRESS_SCHEMA },
+      ],
+      result: { name: 'result', schema: { description: "the view's result as JSON (null for none)" } },
+      errors: ['unknown_contract', 'execution_reverted', 'out_of_gas', 'execution_failed', 'invalid_params'],
+      handler: (p: { to: string; method: string; args?: Json[] | { [name: string]: Json }; from?: string }) => {
+        const head = b.chain.head;
+        return viewCall({
+          state: b.chain.stateAt(),
+          executor: b.chain.executor,
+          block: { chainId: head.chainId, height: head.height, timeMs: head.timeMs },
+          to: fromHex(p.to, 20),
+          method: p.method,
+          args: p.args ?? [],
+          from: p.from === undefined ? undefined : fromHex(p.from, 20),
+          gasLimit: Math.min(STATE_CALL_GAS, b.chain.spec.blockGasLimit),
+        }).result;
+      },
+    },
     {
       name: 'state_getAccount',
       summary:

@@ -1,0 +1,96 @@
+/**
+ * The medical contracts in the dev genesis: genesis/dev.json equals a fresh build from
+ * genesis/contracts/*.mc (sources and committed bytecode never drift), each contract sits
+ * at its fixed address with the code of the file, the contracts hard-code each other's
+ * fixed addresses, and the genesis regulators are in the registry's storage.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
+import { decode, encode, fromHex, toHex } from '../../core/encoding/index.js';
+import { contractMap, genesisContractAddress } from '../../core/genesis/index.js';
+import { compile } from '../../vm/index.js';
+import { devGenesisText, GENESIS_CONTRACT_NAMES } from '../../genesis/buildDevGenesis.js';
+import { TempDirs } from '../fixtures/chainFixtures.js';
+import { dev, devSpec, MedChain } from './harness.js';
+
+const file = (rel: string) => fileURLToPath(new URL(`../../${rel}`, import.meta.url));
+const dirs = new TempDirs();
+let c: MedChain;
+
+beforeAll(async () => {
+  c = await MedChain.open(dirs);
+});
+afterAll(async () => {
+  await c?.close();
+  dirs.cleanup();
+});
+
+describe('dev genesis contracts', () => {
+  it('genesis/dev.json is exactly what node dist/genesis/buildDevGenesis.js writes from the sources', () => {
+    expect(readFileSync(file('genesis/dev.json'), 'utf8')).toBe(devGenesisText());
+  });
+
+  it('deploys registry, consent, records and claims at sha256("medchain/genesis-contract/" + name)[0:20]', () => {
+    const spec = devSpec();
+    expect(spec.contracts!.map((x) => x.name)).toEqual([...GENESIS_CONTRACT_NAMES]);
+    for (const x of spec.contracts!) {
+      const want = createHash('sha256').update(`medchain/genesis-contract/${x.name}`).digest().subarray(0, 20);
+      expect(toHex(x.address), x.name).toBe(toHex(want));
+      expect(toHex(genesisContractAddress(x.name))).toBe(toHex(want));
+      expect(toHex(c.chain.stateAt().getCode(x.address)!), x.name).toBe(toHex(x.code));
+      expect(toHex(x.code)).toBe(toHex(compile(readFileSync(file(`genesis/contracts/${x.name}.mc`), 'utf8')).code));
+    }
+    expect(contractMap(spec.contracts!)).toEqual({
+      registry: '0xa7a20683000fbc500f5a8ad4a220b7536dfd66db',
+      consent: '0xa230fca2b36d7e6d2ddda5379849d9d5d7e0b205',
+      records: '0xbc43feaf51c6e093ba75da0aefb6bd546226e54c',
+      claims: '0x3af7c60c63af06996802ee7d30fe9af6daa9a9cd',
+    });
+  });
+
+  it("every address constant in the sources is the named contract's fixed address", () => {
+    for (const name of GENESIS_CONTRACT_NAMES) {
+      const src = readFileSync(file(`genesis/contracts/${name}.mc`), 'utf8');
+      for (const m of src.matchAll(/const ([A-Z]+): address = (0x[0-9a-f]{40})/g)) {
+        expect(m[2], `${name}: ${m[1]}`).toBe(toHex(genesisContractAddress(m[1].toLowerCase())));
+      }
+    }
+  });
+
+  it("writes the genesis regulators into the registry's regulators slot", () => {
+    const registry = genesisContractAddress('registry');
+    const slot = (a: string) => c.chain.stateAt().getStorage(registry, encode(['regulators', fromHex(a)]));
+    expect(decode(slot(dev(0))!)).toBe(true);
+    expect(slot(dev(1))).toBeUndefined();
+  });
+
+  it('exports the API the issue names', () => {
+    const fns = (name: 'registry' | 'consent' | 'records' | 'claims') => {
+      const abi = JSON.parse(JSON.stringify(compile(readFileSync(file(`genesis/contracts/${name}.mc`), 'utf8')).abi)) as { functions: Array<{ name: string; view: boolean; params: Array<{ type: string }>; returns: string | null }> };
+      return Object.fromEntries(abi.functions.map((f) => [f.name, `${f.view ? 'view ' : ''}(${f.params.map((p) => p.type).join(',')})${f.returns ? ' -> ' + f.returns : ''}`]));
+    };
+    expect(fns('registry')).toMatchObject({
+      registerOrg: '(address,string,string)',
+      registerPractitioner: '(address,string,string,int)',
+      suspend: '(address)',
+      get: 'view (address) -> Subject?',
+    });
+    expect(fns('consent')).toMatchObject({
+      grant: '(address,list<string>,list<string>,int,int) -> int',
+      revoke: '(int)',
+      check: 'view (address,address,string,string) -> bool',
+      logAccess: '(address,bytes,string,bool)',
+    });
+    expect(fns('records')).toMatchObject({ anchor: '(address,bytes,string,string)', get: 'view (bytes) -> Anchor?' });
+    expect(fns('claims')).toMatchObject({
+      createPolicy: '(string,address,Rules)',
+      deposit: '(int)',
+      submitClaim: '(string,string,list<(string,int,int)>,bytes)',
+      getClaim: 'view (string) -> Claim?',
+      getPolicy: 'view (string) -> Policy?',
+      escrowOf: 'view (address) -> int',
+    });
+  });
+});
