@@ -10,6 +10,7 @@ export {
   initState,
   proposerIndex,
   storedMessages,
+  logChanged,
   isOneThird,
   MAX_ROUND,
   type ConsensusState,

@@ -62,7 +62,7 @@ export function intakeVote(d: Draft, v: Vote): void {
   const added = addVote(rs[field], v, d.power(v.validatorIndex), (key) => isProposed(d, key));
   if (added.kind === 'duplicate') return;
   if (added.kind === 'equivocation') {
-    d.setRound(v.round, { ...rs, [field]: added.set });
+    if (added.set !== rs[field]) d.setRound(v.round, { ...rs, [field]: added.set });
     if (added.report) d.emit({ type: 'evidence', evidence: { vote1: added.first, vote2: v } });
     return;
   }

@@ -31,7 +31,11 @@ import { hasQuorumAny, hasQuorumFor, NIL_KEY, quorumValue, signaturesFor, valueK
  */
 export const MAX_RULE_EXECUTIONS = 10_000;
 
-/** Lines 11-21: StartRound(round). */
+/**
+ * Lines 11-21: StartRound(round). As in the paper the proposer schedules no propose timeout
+ * (line 21 is the else branch): it waits for its app's block, and if the others move on
+ * without it, their messages of the next round take it along (line 55).
+ */
 export function startRound(d: Draft, round: number): void {
   const s = d.s;
   s.round = round; // line 12

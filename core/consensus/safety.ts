@@ -13,6 +13,12 @@
  * signed, lines 38-40), so a restarted node resumes with its lock instead of forgetting it.
  *
  * Pure functions; the node owns the storage: check → sign → persist `recordSigned(…)` → send.
+ *
+ * The guard keeps a restarted validator safe; to keep it live the node also needs a
+ * write-ahead log of the current height's proposals and votes (those for which `logChanged`
+ * is true, its own included, written before they are sent), replayed into the machine before
+ * `start`. Without it a vote lost in flight when the node crashed, or the quorum of prevotes
+ * behind its lock, is gone for good, and the simulation shows that can stall a height forever.
  */
 import { VOTE_PRECOMMIT, VOTE_PREVOTE } from '../block/index.js';
 import { encode, equalBytes, type Value } from '../encoding/index.js';

@@ -89,7 +89,7 @@ export interface InitOptions {
   height: Height;
   /** Round to start in (a restarted validator resumes at its last signed round: safety.ts resumePoint). */
   round?: number;
-  /** The lock restored from the safety record (resumePoint), if any. */
+  /** The lock restored from the safety record (resumePoint), if any; it is restored as validValue/validRound too. */
   lock?: { round: number; blockHash: Hash } | null;
   timeouts?: Readonly<TimeoutConfig>;
 }
@@ -128,8 +128,12 @@ export function initState(opts: InitOptions): ConsensusState {
     step: 'propose',
     lockedValue: lock ? lock.blockHash : null,
     lockedRound: lock ? lock.round : -1,
-    validValue: null,
-    validRound: -1,
+    // A lock is also a possible decision value the validator saw (line 36 sets both), and one it
+    // validated: restored as validValue, the validator re-proposes it (lines 15-16). Without
+    // this, honest proposers whose restarts cleared validValue propose fresh values that the
+    // locked validators reject forever (a livelock the simulation found).
+    validValue: lock ? lock.blockHash : null,
+    validRound: lock ? lock.round : -1,
     awaitingBlock: false,
     rounds: new Map(),
     validity: new Map(),
@@ -157,6 +161,14 @@ export function isOneThird(power: number, total: number): boolean {
 /** Order of steps (step_p ≥ prevote in line 36). */
 export function stepOrder(step: Step): number {
   return step === 'propose' ? 0 : step === 'prevote' ? 1 : 2;
+}
+
+/**
+ * Whether a step added to the message log of the height it started in: what the node's
+ * write-ahead log keeps (the proposals and votes to replay before `start` after a restart).
+ */
+export function logChanged(before: ConsensusState, after: ConsensusState): boolean {
+  return after.height === before.height && after.rounds !== before.rounds;
 }
 
 /** The signed messages of the current height, rounds ascending: what gossip re-sends to peers that lack them. */

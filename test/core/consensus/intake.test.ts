@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import {
   ConsensusError,
   initState,
+  logChanged,
   MAX_BUFFERED_PER_VALIDATOR,
   MAX_FUTURE_ROUNDS_PER_VALIDATOR,
   MAX_ROUND,
@@ -195,5 +196,24 @@ describe('bad events and configuration', () => {
       expect(err, JSON.stringify(opts, (_k, x) => (x instanceof Uint8Array ? `bytes(${x.length})` : x))).toBeInstanceOf(ConsensusError);
       expect((err as ConsensusError).code).toBe('CONSENSUS_BAD_CONFIG');
     }
+  });
+});
+
+describe('logChanged (what the write-ahead log keeps)', () => {
+  it('is true for messages that entered the log, false for duplicates, ignored junk and other events', () => {
+    let state = initState({ validators: validators([1, 1, 1, 1]), selfIndex: 0, height: 1 });
+    const feed = (e: Parameters<typeof step>[1]) => {
+      const r = step(state, e);
+      const changed = logChanged(state, r.state);
+      state = r.state;
+      return changed;
+    };
+    expect(feed(START)).toBe(false);
+    expect(feed(prevote(1, 0, A, 1))).toBe(true);
+    expect(feed(prevote(1, 0, A, 1))).toBe(false);
+    expect(feed(prevote(1, 0, C, 1))).toBe(true); // first equivocation: recorded
+    expect(feed(prevote(1, 0, B(5), 1))).toBe(false); // more junk from the same validator: nothing kept
+    expect(feed(prevote(1, 0, A, 9))).toBe(false);
+    expect(feed(timeout(1, 0, 'prevote'))).toBe(false);
   });
 });

@@ -53,6 +53,11 @@ describe('StartRound (lines 10-21)', () => {
     expect(m.of('signProposal')).toEqual([{ type: 'signProposal', proposal: { height: 1, round: 1, blockHash: A, validRound: 0, proposerIndex: 2 } }]);
   });
 
+  it('a restarted proposer re-proposes its lock: the lock is restored as validValue too', () => {
+    const m = new Machine({ selfIndex: 3, round: 2, lock: { round: 1, blockHash: C } }); // validator 3 proposes in round 2
+    expect(m.feed(START)).toEqual([{ type: 'signProposal', proposal: { height: 1, round: 2, blockHash: C, validRound: 1, proposerIndex: 3 } }]);
+  });
+
   it('a restarted validator resumes at its last round, with its lock', () => {
     const m = new Machine({ round: 2, lock: { round: 1, blockHash: C } });
     expect(m.feed(START)).toEqual([{ type: 'scheduleTimeout', height: 1, round: 2, step: 'propose', ms: TIMEOUT_PROPOSE_MS + 2 * TIMEOUT_PROPOSE_DELTA_MS }]);

@@ -1,86 +1,41 @@
 /**
  * A deterministic network simulation of the consensus state machine: virtual clock, seeded
  * randomness, a lossy/duplicating/reordering network, crashes and restarts (a restarted node
- * keeps only its "disk": the safety record and its committed chain), Byzantine validators,
- * and a small driver per node that does what the real node must do with each action.
+ * keeps only its "disk": the safety record, its own signed messages of the height, and its
+ * committed chain), Byzantine validators, and a small driver per node that does what the real
+ * node must do with each action.
  */
-import { validator, VOTE_PRECOMMIT, VOTE_PREVOTE, type Commit, type Validator } from '../../../../core/block/index.js';
+import { validator, type Validator } from '../../../../core/block/index.js';
 import {
-  allVotes,
   checkSign,
-  hasVote,
   initState,
+  logChanged,
   proposalTarget,
   recordSigned,
   resumePoint,
   step,
+  storedMessages,
   valueKey,
   voteTarget,
   type ConsensusAction,
   type ConsensusEvent,
   type ConsensusState,
   type Proposal,
-  type SafetyRecord,
   type SignTarget,
   type TimeoutConfig,
-  type UnsignedProposal,
-  type UnsignedVote,
-  type Vote,
 } from '../../../../core/consensus/index.js';
-import type { Hash } from '../../../../core/types.js';
+import { byzantineProposal, byzantineVote } from './byzantine.js';
+import { gossip, GOSSIP_MS, SYNC_BATCH } from './gossip.js';
 import { Prng } from './prng.js';
 import { TimedQueue } from './queue.js';
-import type { ByzantineMode, Scenario } from './scenario.js';
+import type { Scenario } from './scenario.js';
+import { eventOf, messageOf, signedOf, SimNode, type NetMsg, type SimEvent } from './simNode.js';
 import { Violation, World } from './world.js';
 
-/** Period of the gossip of messages peers lack. */
-const GOSSIP_MS = 500;
 /** A node this long without progress that sees next-height messages asks the sender for blocks. */
 const SYNC_STUCK_MS = 1_500;
 /** Wait before asking for blocks again. */
 const SYNC_RETRY_MS = 2_000;
-/** Blocks per sync answer. */
-const SYNC_BATCH = 20;
-
-/** A committed block as the node stores it. */
-interface ChainEntry {
-  height: number;
-  hash: Hash;
-  commit: Commit;
-}
-
-type NetMsg =
-  | { kind: 'proposal'; proposal: Proposal }
-  | { kind: 'vote'; vote: Vote }
-  | { kind: 'syncReq'; height: number }
-  | { kind: 'syncResp'; blocks: ChainEntry[] };
-
-type SimEvent =
-  | { kind: 'deliver'; from: number; to: number; msg: NetMsg }
-  | { kind: 'local'; node: number; incarnation: number; ev: ConsensusEvent }
-  | { kind: 'crash'; node: number }
-  | { kind: 'restart'; node: number }
-  | { kind: 'gossip'; node: number }
-  | { kind: 'faultsEnd' };
-
-class SimNode {
-  state: ConsensusState | null = null;
-  incarnation = 0;
-  /** Disk: the safety record and the chain survive a crash. */
-  safety: SafetyRecord | null = null;
-  /** Disk: this node's signed messages of its current height, written with the safety record. */
-  ownLog: { height: number; msgs: NetMsg[] } = { height: 0, msgs: [] };
-  chain: ChainEntry[] = [];
-  lastProgressAt = 0;
-  progressKey = '';
-  syncUntil = -1;
-  readonly inbox: ConsensusEvent[] = [];
-
-  constructor(
-    readonly index: number,
-    readonly mode: ByzantineMode | null,
-  ) {}
-}
 
 /** The outcome of one run. */
 export interface SimResult {
@@ -199,9 +154,11 @@ export class Simulation {
     node.lastProgressAt = this.now;
     node.syncUntil = -1;
     this.#log(`node ${node.index} boots at height ${height} round ${round}${lock ? ' (locked)' : ''}`);
-    // Own signed messages of the height go back into the log before start, so they are gossiped again.
-    if (node.ownLog.height === height) for (const m of node.ownLog.msgs) this.#feed(node, eventOf(m));
-    this.#feed(node, { type: 'start' });
+    // The height's write-ahead log goes back into the machine before start (and is re-written as it replays).
+    const replay = node.wal.height === height ? node.wal.msgs : [];
+    node.wal = { height, msgs: [] };
+    for (const ev of replay) this.feed(node, ev);
+    this.feed(node, { type: 'start' });
   }
 
   #dispatch(e: SimEvent): void {
@@ -210,7 +167,7 @@ export class Simulation {
         return this.#deliver(e.from, this.nodes[e.to], e.msg);
       case 'local': {
         const node = this.nodes[e.node];
-        if (node.state && node.incarnation === e.incarnation) this.#feed(node, e.ev);
+        if (node.state && node.incarnation === e.incarnation) this.feed(node, e.ev);
         return;
       }
       case 'crash': {
@@ -227,7 +184,8 @@ export class Simulation {
         return;
       }
       case 'gossip':
-        return this.#gossip(this.nodes[e.node]);
+        this.queue.push(this.now + GOSSIP_MS, { kind: 'gossip', node: e.node });
+        return gossip(this, this.nodes[e.node]);
       case 'faultsEnd':
         this.#faultsOver = true;
         for (const node of this.#honest()) if (!node.state) this.#boot(node);
@@ -238,12 +196,18 @@ export class Simulation {
   }
 
   /** The node's serialized loop: one event at a time, own messages queued behind the current actions. */
-  #feed(node: SimNode, ev: ConsensusEvent): void {
+  feed(node: SimNode, ev: ConsensusEvent): void {
     node.inbox.push(ev);
     if (node.inbox.length > 1) return; // already draining
     while (node.inbox.length > 0 && node.state) {
-      const res = step(node.state, node.inbox[0]);
+      const ev = node.inbox[0];
+      const before = node.state;
+      const res = step(before, ev);
       node.state = res.state;
+      // Write-ahead log: the messages that changed the log of the current height. A new height
+      // starts with what its log already holds (next-height messages the machine had buffered).
+      if (res.state.height !== node.wal.height) node.wal = { height: res.state.height, msgs: logEvents(res.state) };
+      else if ((ev.type === 'vote' || ev.type === 'proposal') && logChanged(before, res.state)) node.wal.msgs.push(ev);
       const key = `${res.state.height}/${res.state.round}/${res.state.step}`;
       if (key !== node.progressKey) {
         node.progressKey = key;
@@ -276,10 +240,10 @@ export class Simulation {
         this.#later(node, a.ms, { type: 'timeout', height: a.height, round: a.round, step: a.step });
         return;
       case 'signProposal':
-        if (node.mode === 'equivocate') return this.#byzantineProposal(node, a.proposal);
+        if (node.mode === 'equivocate') return byzantineProposal(this, node, a.proposal);
         return this.#honestSign(node, proposalTarget(a.proposal), (signature) => ({ kind: 'proposal', proposal: { ...a.proposal, signature } }));
       case 'signVote':
-        if (node.mode === 'equivocate') return this.#byzantineVote(node, a.vote);
+        if (node.mode === 'equivocate') return byzantineVote(this, node, a.vote);
         return this.#honestSign(node, voteTarget(a.vote), (signature) => ({ kind: 'vote', vote: { ...a.vote, signature } }));
       case 'commit':
         if (node.mode === null) {
@@ -312,66 +276,22 @@ export class Simulation {
     }
     const msg = message(decision.kind === 'resend' ? decision.signature : this.world.sign(signedOf(node.index, target)));
     const sig = msg.kind === 'vote' ? msg.vote.signature : (msg as { proposal: Proposal }).proposal.signature;
-    node.safety = recordSigned(node.safety, target, sig); // persisted before the message leaves, with the message
-    if (node.ownLog.height !== target.height) node.ownLog = { height: target.height, msgs: [] };
-    if (decision.kind === 'sign') node.ownLog.msgs.push(msg);
+    node.safety = recordSigned(node.safety, target, sig); // persisted before the message leaves
     this.world.noteHonestSignature(node.index, target.height, target.round, target.step, `${valueKey(target.blockHash)}/${target.validRound}`);
     this.#sendOwn(node, msg);
   }
 
   #sendOwn(node: SimNode, msg: NetMsg): void {
-    this.#broadcast(node.index, msg);
-    this.#feed(node, eventOf(msg));
+    this.broadcast(node.index, msg);
+    this.feed(node, eventOf(msg));
   }
 
-  /** An equivocating proposer: a second block (valid or not) to part of the network. */
-  #byzantineProposal(node: SimNode, p: UnsignedProposal): void {
-    const other = { ...p, blockHash: this.world.newBlock(this.rng, p.height, this.rng.chance(0.5)) };
-    const a: Proposal = { ...p, signature: this.world.sign({ kind: 'proposal', proposal: p }) };
-    const b: Proposal = { ...other, signature: this.world.sign({ kind: 'proposal', proposal: other }) };
-    this.#split(node, { kind: 'proposal', proposal: a }, { kind: 'proposal', proposal: b });
-    this.#feed(node, { type: 'proposal', proposal: a });
-  }
-
-  /** An equivocating voter: another value to part of the network (some peers get both), and stray votes in later rounds. */
-  #byzantineVote(node: SimNode, v: UnsignedVote): void {
-    const other = { ...v, blockHash: v.blockHash === null || this.rng.chance(0.5) ? this.#otherHash(v.height, v.blockHash) : null };
-    const a: Vote = { ...v, signature: this.world.sign({ kind: 'vote', vote: v }) };
-    const b: Vote = { ...other, signature: this.world.sign({ kind: 'vote', vote: other }) };
-    this.#split(node, { kind: 'vote', vote: a }, { kind: 'vote', vote: b });
-    this.#feed(node, { type: 'vote', vote: a });
-    if (this.rng.chance(0.2)) {
-      const stray: UnsignedVote = {
-        type: this.rng.chance(0.5) ? VOTE_PREVOTE : VOTE_PRECOMMIT,
-        height: v.height,
-        round: v.round + this.rng.int(1, 5),
-        blockHash: this.rng.chance(0.3) ? null : this.#otherHash(v.height, null),
-        validatorIndex: v.validatorIndex,
-      };
-      this.#broadcast(node.index, { kind: 'vote', vote: { ...stray, signature: this.world.sign({ kind: 'vote', vote: stray }) } });
-    }
-  }
-
-  #otherHash(height: number, not: Hash | null): Hash {
-    const known = (this.world.blocksAt.get(height) ?? []).filter((h) => not === null || valueKey(h) !== valueKey(not));
-    return known.length > 0 && this.rng.chance(0.8) ? this.rng.pick(known) : this.rng.bytes(32);
-  }
-
-  #split(node: SimNode, a: NetMsg, b: NetMsg): void {
-    for (let to = 0; to < this.nodes.length; to++) {
-      if (to === node.index) continue;
-      const choice = this.rng.int(0, 3);
-      if (choice !== 1) this.#send(node.index, to, a);
-      if (choice !== 0) this.#send(node.index, to, b);
-    }
-  }
-
-  #broadcast(from: number, msg: NetMsg): void {
-    for (let to = 0; to < this.nodes.length; to++) if (to !== from) this.#send(from, to, msg);
+  broadcast(from: number, msg: NetMsg): void {
+    for (let to = 0; to < this.nodes.length; to++) if (to !== from) this.send(from, to, msg);
   }
 
   /** The network: during the fault phase loss, partitions, duplication, long delays; after it, delivery within goodDelayMaxMs. */
-  #send(from: number, to: number, msg: NetMsg): void {
+  send(from: number, to: number, msg: NetMsg): void {
     const sc = this.sc;
     if (this.now >= sc.faultEndMs) {
       this.queue.push(this.now + this.rng.int(1, sc.goodDelayMaxMs), { kind: 'deliver', from, to, msg });
@@ -392,14 +312,14 @@ export class Simulation {
     switch (msg.kind) {
       case 'proposal':
         this.#maybeSync(node, from, msg.proposal.height);
-        return this.#feed(node, { type: 'proposal', proposal: msg.proposal });
+        return this.feed(node, { type: 'proposal', proposal: msg.proposal });
       case 'vote':
         this.#maybeSync(node, from, msg.vote.height);
-        return this.#feed(node, { type: 'vote', vote: msg.vote });
+        return this.feed(node, { type: 'vote', vote: msg.vote });
       case 'syncReq': {
         if (node.mode !== null) return;
         const blocks = node.chain.slice(msg.height - 1, msg.height - 1 + SYNC_BATCH);
-        if (blocks.length > 0) this.#send(node.index, from, { kind: 'syncResp', blocks });
+        if (blocks.length > 0) this.send(node.index, from, { kind: 'syncResp', blocks });
         return;
       }
       case 'syncResp':
@@ -409,7 +329,7 @@ export class Simulation {
           this.world.checkCertificate(b.height, b.hash, b.commit);
           if (!this.world.isValid(b.hash, b.height)) throw new Violation(`sync served an invalid block at height ${b.height}`);
           this.#log(`node ${node.index} syncs height ${b.height} from ${from}`);
-          this.#feed(node, { type: 'syncedBlock', height: b.height, blockHash: b.hash, commit: b.commit });
+          this.feed(node, { type: 'syncedBlock', height: b.height, blockHash: b.hash, commit: b.commit });
         }
         return;
     }
@@ -421,63 +341,14 @@ export class Simulation {
     const behind = msgHeight > h + 1 || (msgHeight === h + 1 && this.now - node.lastProgressAt >= SYNC_STUCK_MS);
     if (!behind || this.now < node.syncUntil) return;
     node.syncUntil = this.now + SYNC_RETRY_MS;
-    this.#send(node.index, from, { kind: 'syncReq', height: h });
+    this.send(node.index, from, { kind: 'syncReq', height: h });
   }
 
-  /**
-   * Gossip, as a p2p layer with peer-state tracking does it (CometBFT's gossip routines with
-   * HasVote/VoteSetBits): every GOSSIP_MS an honest node sends each peer at its height what
-   * the peer's log lacks of: proposals from the peer's round on; votes of the peer's round and
-   * the one before, of this node's round, and of the POL rounds (validRound) of those
-   * proposals. A peer behind gets the blocks it lacks with their certificates. The simulation
-   * reads the peer's state in place of the peer announcing it; the messages still cross the
-   * faulty network.
-   */
-  #gossip(node: SimNode): void {
-    this.queue.push(this.now + GOSSIP_MS, { kind: 'gossip', node: node.index });
-    const state = node.state;
-    if (!state || node.mode !== null) return;
-    for (const peer of this.nodes) {
-      const ps = peer.state;
-      if (peer === node || !ps || ps.height > state.height) continue;
-      if (ps.height < state.height) {
-        this.#send(node.index, peer.index, { kind: 'syncResp', blocks: node.chain.slice(ps.height - 1, ps.height - 1 + SYNC_BATCH) });
-        continue;
-      }
-      const voteRounds = new Set([ps.round, ps.round - 1, state.round]);
-      const peerProposal = ps.rounds.get(ps.round)?.proposal;
-      if (peerProposal) voteRounds.add(peerProposal.validRound);
-      for (const [r, rs] of state.rounds) {
-        if (r < ps.round || !rs.proposal) continue;
-        voteRounds.add(rs.proposal.validRound);
-        if (!ps.rounds.get(r)?.proposal) this.#send(node.index, peer.index, { kind: 'proposal', proposal: rs.proposal });
-      }
-      for (const r of voteRounds) {
-        const mine = state.rounds.get(r);
-        if (r < 0 || !mine) continue;
-        const theirs = ps.rounds.get(r);
-        for (const v of allVotes(mine.prevotes)) if (!theirs || !hasVote(theirs.prevotes, v.validatorIndex, v.blockHash)) this.#send(node.index, peer.index, { kind: 'vote', vote: v });
-        for (const v of allVotes(mine.precommits)) if (!theirs || !hasVote(theirs.precommits, v.validatorIndex, v.blockHash)) this.#send(node.index, peer.index, { kind: 'vote', vote: v });
-      }
-    }
-  }
+
 }
 
-/** The consensus event of a proposal or vote message. */
-function eventOf(m: NetMsg): ConsensusEvent {
-  if (m.kind === 'vote') return { type: 'vote', vote: m.vote };
-  if (m.kind === 'proposal') return { type: 'proposal', proposal: m.proposal };
-  throw new Error(`not a consensus message: ${m.kind}`);
-}
-
-/** The registry entry of what `target` signs for validator `i`. */
-function signedOf(i: number, t: SignTarget): Parameters<World['sign']>[0] {
-  if (t.step === 0) return { kind: 'proposal', proposal: { height: t.height, round: t.round, blockHash: t.blockHash!, validRound: t.validRound, proposerIndex: i } };
-  return { kind: 'vote', vote: { type: t.step, height: t.height, round: t.round, blockHash: t.blockHash, validatorIndex: i } };
-}
-
-/** The message a safety record describes, with its signature. */
-function messageOf(i: number, t: SignTarget, signature: Uint8Array): NetMsg {
-  const s = signedOf(i, t);
-  return s.kind === 'proposal' ? { kind: 'proposal', proposal: { ...s.proposal, signature } } : { kind: 'vote', vote: { ...s.vote, signature } };
+/** The messages in a state's log, as events to replay. */
+function logEvents(state: ConsensusState): ConsensusEvent[] {
+  const { proposals, votes } = storedMessages(state);
+  return [...proposals.map((proposal): ConsensusEvent => ({ type: 'proposal', proposal })), ...votes.map((vote): ConsensusEvent => ({ type: 'vote', vote }))];
 }
