@@ -186,7 +186,6 @@ export const run: Suite = async () => {
   // Updated keys: every 10th existing key, so all 10,000 hit stored leaves.
   const updateKeys = Array.from({ length: UPDATES }, (_, i) => keys[i * 10]);
   const updates = inputs(UPDATES, 'v2').values;
-  const base = await baseTrie(keys, values);
 
   try {
     for (const backend of ['memory', 'leveldb'] as Backend[]) {
@@ -235,12 +234,17 @@ export const run: Suite = async () => {
 
       // Workload 2 "reopened": a fresh trie (and node cache) at the stored root, so every node it
       // touches is read from the db, on both sides; 10,000 updates, then a root.
+      // The node list is dropped once stored, so it does not burden either side's GC.
       const theirLevel = backend === 'leveldb' ? await levels.create() : undefined;
       const theirDb: TheirDB = theirLevel ? await levels.theirs(theirLevel) : new MapDB<string, string | Uint8Array>();
-      await theirDb.batch(base.nodes.map(([k, value]) => ({ type: 'put' as const, key: toHex(k).slice(2), value })));
       const ourLevel = backend === 'leveldb' ? await levels.create() : undefined;
       const ourDb = ourLevel ? await levels.ours(ourLevel) : new MemoryTrieDB();
-      await ourDb.batch(base.nodes.map(([key, value]) => ({ type: 'put' as const, key, value })));
+      const base = await (async () => {
+        const { root, nodes } = await baseTrie(keys, values);
+        await theirDb.batch(nodes.map(([k, value]) => ({ type: 'put' as const, key: toHex(k).slice(2), value: value.slice() })));
+        await ourDb.batch(nodes.map(([key, value]) => ({ type: 'put' as const, key, value })));
+        return { root };
+      })();
       const theirUpdates = async () => {
         await levels.settle(theirLevel);
         const t = await createMPT(theirOpts(theirDb, base.root));
