@@ -34,3 +34,19 @@ export async function grant(c: MedChain, patient: number, actor: number | string
   const r = await c.ok(patient, 'consent', 'grant', [typeof actor === 'number' ? dev(actor) : actor, categories, purposes, from, until]);
   return r.result as number;
 }
+
+/**
+ * Policy rules (deductible 100, annual limit 1000, valid a day ago to a year on) covering
+ * 99213 (copay 20 %, cap 500), 80053 (no copay, cap 300) and 70450 (needs pre-authorisation).
+ */
+export function policyRules(c: MedChain, over: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    deductible: 100,
+    annualLimit: 1000,
+    validFrom: c.now - DAY,
+    validUntil: c.now + 365 * DAY,
+    coverage: { '99213': { copayBps: 2000, maxPerClaim: 500 }, '80053': { copayBps: 0, maxPerClaim: 300 }, '70450': { copayBps: 1000, maxPerClaim: 2000 } },
+    preAuth: ['70450'],
+    ...over,
+  };
+}
