@@ -1,5 +1,6 @@
 import type { Command } from './command.js';
 import { contractCommand } from './contract.js';
+import { demoCommand } from './demo.js';
 import { initCommand } from './init.js';
 import { keysCommand } from './keys.js';
 import { queryCommand } from './query.js';
@@ -9,4 +10,4 @@ import { testnetCommand } from './testnet.js';
 import { txCommand } from './tx.js';
 
 /** Every `medchain` command, in the order `help` lists them. Add new commands here. */
-export const COMMANDS: readonly Command[] = [devCommand, startCommand, initCommand, testnetCommand, keysCommand, txCommand, contractCommand, queryCommand, statusCommand];
+export const COMMANDS: readonly Command[] = [devCommand, startCommand, initCommand, testnetCommand, keysCommand, txCommand, contractCommand, queryCommand, statusCommand, demoCommand];
