@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { toHex } from '../../core/encoding/index.js';
 import { parseGenesis } from '../../core/genesis/index.js';
+import { MEDICAL_CONTRACTS } from '../../genesis/medicalContracts.js';
 import { DEFAULT_BLOCK_MS, DEFAULT_RPC_HOST, DEFAULT_RPC_PORT, devGenesis } from '../config.js';
 import { newKeyPair, writeKeyFile } from '../keyFile.js';
 import { FlagError, type Command } from './command.js';
@@ -39,6 +40,7 @@ export const initCommand: Command = {
       validators: [{ publicKey: toHex(key.publicKey), power: 1 }],
       accounts: balance === '0' ? [] : [{ address: toHex(key.address), balance }],
       regulators: [toHex(key.address)],
+      contracts: MEDICAL_CONTRACTS,
     };
     // Validate before writing anything, so a bad chain id leaves no files behind.
     parseGenesis(genesis);

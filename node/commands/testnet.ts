@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { devKey, DEV_KEY_COUNT } from '../../core/crypto/index.js';
 import { toHex } from '../../core/encoding/index.js';
 import { parseGenesis } from '../../core/genesis/index.js';
+import { MEDICAL_CONTRACTS } from '../../genesis/medicalContracts.js';
 import { DEFAULT_BLOCK_MS, devGenesis, readJson } from '../config.js';
 import { newKeyPair, writeKeyFile } from '../keyFile.js';
 import { FlagError, intFlag, type Command } from './command.js';
@@ -53,6 +54,7 @@ function init(argv: string[]): number {
       ? []
       : Array.from({ length: DEV_KEY_COUNT }, (_, i) => ({ address: toHex(devKey(i).address), balance: '1000000000000' })),
     regulators: [toHex(values['no-dev-accounts'] ? keys[0].address : devKey(0).address)],
+    contracts: MEDICAL_CONTRACTS,
   };
   parseGenesis(genesis); // validate before writing anything
   mkdirSync(dir, { recursive: true });

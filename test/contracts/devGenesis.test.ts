@@ -12,7 +12,9 @@ import { decode, encode, fromHex, toHex } from '../../core/encoding/index.js';
 import { contractMap, genesisContractAddress } from '../../core/genesis/index.js';
 import { compile } from '../../vm/index.js';
 import { devGenesisText, GENESIS_CONTRACT_NAMES } from '../../genesis/buildDevGenesis.js';
+import { MEDICAL_CONTRACTS } from '../../genesis/medicalContracts.js';
 import { TempDirs } from '../fixtures/chainFixtures.js';
+import { runCli } from '../fixtures/nodeProcess.js';
 import { dev, devSpec, MedChain } from './harness.js';
 
 const file = (rel: string) => fileURLToPath(new URL(`../../${rel}`, import.meta.url));
@@ -92,5 +94,14 @@ describe('dev genesis contracts', () => {
       getPolicy: 'view (string) -> Policy?',
       escrowOf: 'view (address) -> int',
     });
+  });
+
+  it('medchain init writes the same contracts into a new chain\'s genesis', async () => {
+    expect(MEDICAL_CONTRACTS).toEqual(JSON.parse(readFileSync(file('genesis/dev.json'), 'utf8')).contracts);
+    const out = dirs.make('medchain-init-');
+    const { code } = await runCli(['init', '--chain-id', 'hospital-net', '--out', out]);
+    expect(code).toBe(0);
+    const genesis = JSON.parse(readFileSync(`${out}/genesis.json`, 'utf8')) as { contracts: unknown; regulators: string[] };
+    expect(genesis.contracts).toEqual(MEDICAL_CONTRACTS);
   });
 });

@@ -1,0 +1,10 @@
+/**
+ * The medical contracts as a genesis file lists them: `{name, code}` with the compiled
+ * container, taken from the committed genesis/dev.json (built by buildDevGenesis.ts), so
+ * every genesis that `medchain init` and `medchain testnet init` write deploys the same
+ * bytecode at the same fixed addresses as the dev chain.
+ */
+import devGenesis from './dev.json' with { type: 'json' };
+
+/** The genesis contracts' entries (registry, consent, records, claims). */
+export const MEDICAL_CONTRACTS: ReadonlyArray<{ readonly name: string; readonly code: string }> = devGenesis.contracts;
