@@ -8,7 +8,7 @@ import { DEFAULT_MAX_PER_SENDER } from '../../core/mempool/index.js';
 import { LoadError } from './errors.js';
 import type { RpcConnection } from './rpcConnection.js';
 import { FastSigner } from './signer.js';
-import { TRANSFER_GAS_LIMIT, type Sender, type SetupTx } from './workloads/index.js';
+import { TRANSFER_GAS_LIMIT, type Sender, type SetupReceipt, type SetupTx } from './workloads/index.js';
 
 /**
  * Txs a sender should have pooled at once: half the mempool's per-sender cap (64), so a slow
@@ -47,7 +47,7 @@ export function createSenders(n: number): Sender[] {
 }
 
 /** A generator that signs and submits setup txs on `rpc`, then waits for each to be final and ok. */
-export function setupSubmitter(rpc: RpcConnection, chainId: string): (txs: SetupTx[]) => Promise<void> {
+export function setupSubmitter(rpc: RpcConnection, chainId: string): (txs: SetupTx[]) => Promise<SetupReceipt[]> {
   return async (txs) => {
     const hashes: Promise<string>[] = [];
     for (const { from, body } of txs) {
@@ -61,13 +61,14 @@ export function setupSubmitter(rpc: RpcConnection, chainId: string): (txs: Setup
     const receipts = await Promise.all(
       hashes.map(async (h) => {
         const hash = await h;
-        const r = await rpc.call<{ status: string; error?: string } | null>('tx_wait', [hash, SETUP_WAIT_MS]);
+        const r = await rpc.call<Omit<SetupReceipt, 'hash'> | null>('tx_wait', [hash, SETUP_WAIT_MS]);
         if (r === null) throw new LoadError('LOAD_SETUP_FAILED', `setup tx ${hash} not final within ${SETUP_WAIT_MS} ms`, { hash });
         return { hash, ...r };
       }),
     );
     const failed = receipts.find((r) => r.status !== 'ok');
     if (failed) throw new LoadError('LOAD_SETUP_FAILED', `setup tx ${failed.hash} ${failed.status}: ${failed.error ?? ''}`, { hash: failed.hash });
+    return receipts;
   };
 }
 

@@ -71,6 +71,7 @@ export const USAGE = `usage: npm run bench -- load [--spawn [--block-ms 200] [--
          [--connections <n>] [--senders <n>] [--window <n>] [--max-pending <n>] [--conn-rate <n|off>]
          [--drain 15s] [--quiet]
        npm run bench -- load (--call <contract.method> | --rpc-method <name> [--params '<json array>']) [--duration 10s] [--connections 8] [--window <n>]
+  --and       separates scenarios run in turn by one invocation (one results file), e.g. … --and --spawn --call consent.check
   --rate      phases run in turn, each on a fresh node with --spawn; N% is N percent of the finalized
               rate of the preceding max phase; rate:duration overrides --duration, e.g. --rate max,80%:10m`;
 

@@ -11,10 +11,17 @@ import { LoadError, RpcCallError } from './errors.js';
 import { Histogram } from './histogram.js';
 import { windowRates } from './report.js';
 import type { RpcConnection } from './rpcConnection.js';
-import type { ChainInfo } from './workloads/index.js';
+import { generateSecretKey } from '../../core/crypto/index.js';
+import { fromHex, toHex } from '../../core/encoding/index.js';
+import { setupSubmitter } from './accounts.js';
+import { FastSigner } from './signer.js';
+import { consentActor, CONSENT_CATEGORY, CONSENT_PURPOSE, CONSENT_UNTIL_MS } from './workloads/factories.js';
+import type { ChainInfo, Sender } from './workloads/index.js';
 
 /** Issue 9's read target: `state_call` of `consent.check` over 8 connections. */
 export const CALL_TARGET_PER_SEC = 20_000;
+/** Gas of the one grant `consent.check` calls are made against (measured use is ~5,100). */
+const CHECK_SETUP_GAS = 100_000;
 /** Reasons that mean the call can never succeed: stop at once instead of measuring refusals. */
 const FATAL_REASONS = new Set(['method_not_found', 'invalid_params', 'invalid_method', 'unknown_contract']);
 
@@ -28,19 +35,35 @@ export interface CallResult {
 }
 
 /**
- * The method and params of `--call contract.method`: throws LOAD_WORKLOAD_UNAVAILABLE when the
- * contract is missing, LOAD_WORKLOAD_NOT_IMPLEMENTED while its call arguments are unwritten.
+ * The method and params of `--call contract.method`, after any setup it needs: throws
+ * LOAD_WORKLOAD_UNAVAILABLE when the contract is missing, LOAD_WORKLOAD_NOT_IMPLEMENTED for a
+ * call whose arguments are not written. `consent.check` checks a grant made for the run, so
+ * every call walks the grant list and returns true (the path a record access takes).
  */
-export function contractCall(info: ChainInfo, contract: string, method: string): { method: string; paramsJson: string } {
+export async function contractCall(rpc: RpcConnection, info: ChainInfo, contract: string, method: string): Promise<{ method: string; paramsJson: string }> {
   const address = info.contracts?.[contract];
   if (typeof address !== 'string' || address === '') {
     throw new LoadError('LOAD_WORKLOAD_UNAVAILABLE', `${contract}.${method} calls need the ${contract} contract: chain_getInfo().contracts.${contract} is missing`, { contract });
   }
-  throw new LoadError(
-    'LOAD_WORKLOAD_NOT_IMPLEMENTED',
-    `${contract}.${method}: the contract is at ${address}, but the generator's state_call arguments for it are not written yet (bench/load/callBench.ts)`,
-    { contract, method },
-  );
+  if (contract !== 'consent' || method !== 'check') {
+    throw new LoadError(
+      'LOAD_WORKLOAD_NOT_IMPLEMENTED',
+      `${contract}.${method}: the contract is at ${address}, but the generator's state_call arguments for it are not written yet (bench/load/callBench.ts; consent.check is)`,
+      { contract, method },
+    );
+  }
+  // A fresh patient grants a fresh actor: no funding needed (there are no fees, design §4).
+  const seed = generateSecretKey();
+  const patient: Sender = { seed, signer: new FastSigner(seed), address: '', nextNonce: 0 };
+  patient.address = toHex(patient.signer.address);
+  const actor = consentActor(0, 0);
+  await setupSubmitter(rpc, info.chainId)([
+    { from: patient, body: { to: fromHex(address, 20), method: 'grant', args: [actor, [CONSENT_CATEGORY], [CONSENT_PURPOSE], 0, CONSENT_UNTIL_MS], gasLimit: CHECK_SETUP_GAS } },
+  ]);
+  const params = [address, 'check', [patient.address, toHex(actor), CONSENT_CATEGORY, CONSENT_PURPOSE]];
+  const ok = await rpc.call<unknown>('state_call', params);
+  if (ok !== true) throw new LoadError('LOAD_SETUP_FAILED', `consent.check of the run's own grant answered ${JSON.stringify(ok)}, not true`, { contract });
+  return { method: 'state_call', paramsJson: JSON.stringify(params) };
 }
 
 /** Runs closed-loop calls of `method` on every connection for `durationMs`. */

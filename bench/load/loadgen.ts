@@ -21,6 +21,11 @@ const TRANSIENT = new Set(['rate_limited', 'busy', 'mempool_full', 'sender_limit
 const RETRY_DELAY_MS = 100;
 /** Attempts before a tx (and so its sender, whose later nonces depend on it) is given up. */
 const MAX_ATTEMPTS = 20;
+/**
+ * Finalized txs whose receipts are checked after the run: finality is tracked by block, which
+ * says a tx was included, not that it succeeded (a reverted contract call is included too).
+ */
+export const RECEIPT_SAMPLE = 200;
 
 /** Inputs of one run. */
 export interface RunConfig {
@@ -62,6 +67,10 @@ export interface RunResult {
   finalizedTotal: number;
   /** Accepted but not final when the drain ended. */
   lost: number;
+  /** Offered but never answered when the drain ended (queued behind a node that fell behind). */
+  unanswered: number;
+  /** Ticks on which the next tx was not signed yet (the signer threads fell behind). */
+  signerStalls: number;
   /** Txs never sent because their sender had to be given up. */
   abandoned: number;
   rejections: Map<string, number>;
@@ -70,7 +79,8 @@ export interface RunResult {
   /** Txs offered, accepted and finalized in each whole second since the start (by event time). */
   series: { offered: number[]; accepted: number[]; finalized: number[] };
   blocks: BlockSeen[];
-  signerStalls: number;
+  /** A uniform sample (reservoir) of finalized tx hashes, for a receipt check. */
+  finalSample: string[];
 }
 
 interface Flight {
@@ -98,6 +108,7 @@ class LoadRun {
   readonly #latency = { accept: new Histogram(), included: new Histogram(), final: new Histogram() };
   readonly #rejections = new Map<string, number>();
   readonly #seconds: SecondSample[] = [];
+  readonly #sample: string[] = [];
   #start = 0;
   #end = 0;
   #cursor = 0;
@@ -138,16 +149,19 @@ class LoadRun {
     if (this.#fatal) throw this.#fatal;
     let lost = 0;
     for (const f of this.#flights.values()) if (f.accepted) lost++;
+    const unanswered = this.#flights.size - lost;
     return {
       durationMs: cfg.durationMs,
       window: { fromUs, toUs },
       ...this.#counts,
       lost,
+      unanswered,
       rejections: this.#rejections,
       latency: this.#latency,
       seconds: this.#seconds,
       series: this.#perSecond,
       blocks: tracker.blocks.filter((b) => b.at >= this.#start),
+      finalSample: this.#sample,
       signerStalls: cfg.source.stalls,
     };
   }
@@ -251,6 +265,12 @@ class LoadRun {
       this.#flights.delete(h);
       this.#latency.final.record(at - f.intendedAt);
       this.#counts.finalizedTotal++;
+      // Reservoir sampling (Vitter's algorithm R): every finalized tx is equally likely to be checked.
+      if (this.#sample.length < RECEIPT_SAMPLE) this.#sample.push(h);
+      else {
+        const r = Math.floor(Math.random() * this.#counts.finalizedTotal);
+        if (r < RECEIPT_SAMPLE) this.#sample[r] = h;
+      }
       if (at <= this.#end) this.#counts.finalizedInWindow++;
       this.#bump(this.#perSecond.finalized, at);
     }

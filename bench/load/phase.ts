@@ -7,7 +7,7 @@ import { runLoad } from './loadgen.js';
 import { assignWorkloads, mixLabel } from './mix.js';
 import { NodeStatsSampler } from './nodeStats.js';
 import type { ProfileWindow } from './profileSummary.js';
-import { progressLine, reportPhase } from './report.js';
+import { progressLine, reportPhase, type ReceiptCheck } from './report.js';
 import { RpcConnection } from './rpcConnection.js';
 import type { SignerPlan } from './signerPlan.js';
 import type { SpawnedNode } from './spawnNode.js';
@@ -44,6 +44,23 @@ export function connectionsFor(rate: number | 'max', connRate: number): number {
   if (rate === 'max') return MAX_MODE_CONNECTIONS;
   if (!Number.isFinite(connRate)) return MIN_CONNECTIONS;
   return Math.max(MIN_CONNECTIONS, Math.ceil(rate / (connRate * CONN_UTILISATION)));
+}
+
+/** Statuses of the receipts of `hashes` (a sample of the finalized txs), with one revert reason. */
+async function checkReceipts(rpc: RpcConnection, hashes: readonly string[]): Promise<ReceiptCheck> {
+  const out: ReceiptCheck = { checked: 0, reverted: 0 };
+  await Promise.all(
+    hashes.map(async (h) => {
+      const r = await rpc.call<{ status: string; error?: string } | null>('tx_getReceipt', [h]);
+      if (r === null) return;
+      out.checked++;
+      if (r.status !== 'ok') {
+        out.reverted++;
+        out.example ??= r.error ?? r.status;
+      }
+    }),
+  );
+  return out;
 }
 
 /** Runs one tx phase against `url`; returns its figures and its finalized tx/s (median). */
@@ -123,6 +140,7 @@ export async function runTxPhase(
       ...(opts.progress ? { onSecond: (s) => console.log(progressLine(s)) } : {}),
     });
     const cpu = process.cpuUsage(cpuStart);
+    const receipts = await checkReceipts(control, result.finalSample);
     const medical = mix.some((e) => e.name !== 'transfer');
     const figures = reportPhase(
       {
@@ -136,6 +154,7 @@ export async function runTxPhase(
         },
         ...(ctx.node ? { nodeBlocks: ctx.node.blocks.slice(blocksBefore) } : {}),
         generatorCpuPercent: ((cpu.user + cpu.system) / 1000 / (performance.now() - wallStart)) * 100,
+        receipts,
       },
       result,
     );

@@ -16,6 +16,14 @@ const RATE_WINDOW_S = 5;
 /** RSS growth is judged after the first minute (issue 9), or over the second half of shorter runs. */
 const RSS_SETTLE_MS = 60_000;
 
+/** Receipts checked after the run (a sample of the finalized txs). */
+export interface ReceiptCheck {
+  checked: number;
+  reverted: number;
+  /** One revert reason, to say why. */
+  example?: string;
+}
+
 /** What a phase was, for the figure names and the summary. */
 export interface PhaseInfo {
   /** Stable label used in figure names, e.g. "transfer=100 @max" or "transfer=100 @80% of max". */
@@ -29,6 +37,7 @@ export interface PhaseInfo {
   nodeBlocks?: NodeBlockLine[];
   /** CPU the generator used during the phase, percent of one core. */
   generatorCpuPercent: number;
+  receipts: ReceiptCheck;
 }
 
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
@@ -96,6 +105,10 @@ export function reportPhase(p: PhaseInfo, r: RunResult): Figure[] {
     p99.target = `<= ${fmt(p.targets.p99FinalMs)} ms (issue 9)`;
     p99.met = p99.median <= p.targets.p99FinalMs;
   }
+  if (p.receipts.reverted > 0) {
+    // Reverted txs are included and final but did not do their work: they must not pass as throughput.
+    figures.push(figure(name(`reverted receipts (of ${p.receipts.checked} sampled)`), 'tx', [p.receipts.reverted], { higherIsBetter: false }));
+  }
   for (const [reason, n] of [...r.rejections].sort((a, b) => b[1] - a[1])) {
     figures.push(figure(name(`rejected: ${reason}`), 'tx', [n], { higherIsBetter: false }));
   }
@@ -120,7 +133,12 @@ export function reportPhase(p: PhaseInfo, r: RunResult): Figure[] {
   console.log(latencyLine('send→receipt ', r.latency.included));
   console.log(latencyLine('send→final   ', r.latency.final));
   const rej = [...r.rejections].map(([k, v]) => `${k} ${fmt(v)}`).join(', ');
-  console.log(`    rejections (attempts): ${rej || 'none'}; lost (accepted, never final): ${fmt(r.lost)}; abandoned: ${fmt(r.abandoned)}; signer stalls: ${fmt(r.signerStalls)}`);
+  console.log(
+    `    rejections (attempts): ${rej || 'none'}; after the drain: ${fmt(r.lost)} accepted but not final, ${fmt(r.unanswered)} never answered; ` +
+      `abandoned: ${fmt(r.abandoned)}; signer-behind ticks: ${fmt(r.signerStalls)}`,
+  );
+  const why = p.receipts.example ? ` — e.g. ${p.receipts.example}` : '';
+  console.log(`    receipts of ${p.receipts.checked} sampled final txs: ${p.receipts.checked - p.receipts.reverted} ok, ${p.receipts.reverted} reverted${why}`);
   if (nodeSamples.length > 0) {
     const s = rssSlope(nodeSamples);
     const cpu = figures.find((f) => f.name === name('node CPU'))!;

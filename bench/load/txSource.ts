@@ -39,7 +39,7 @@ export class TxSource {
   /** Batches below this index have been released. */
   #released = 0;
   #failure: Error | undefined;
-  /** Times `get` found its tx not signed yet (the signer fell behind the sender). */
+  /** Times `get` found its tx not signed yet (the signer threads fell behind the sender). */
   stalls = 0;
 
   constructor(plan: SignerPlan, opts: { threads?: number } = {}) {

@@ -99,10 +99,14 @@ async function callPhase(opts: LoadOptions): Promise<Figure[]> {
   const conns: RpcConnection[] = [];
   try {
     const control = await RpcConnection.open(t.url, { rate: opts.connRate });
-    const info = await control.call<ChainInfo>('chain_getInfo');
-    await control.close();
     const { contractCall: cc, rpcMethod, params } = opts.mode;
-    const subject = cc ? contractCall(info, cc.contract, cc.method) : { method: rpcMethod!, paramsJson: JSON.stringify(params) };
+    let subject: { method: string; paramsJson: string };
+    try {
+      const info = await control.call<ChainInfo>('chain_getInfo');
+      subject = cc ? await contractCall(control, info, cc.contract, cc.method) : { method: rpcMethod!, paramsJson: JSON.stringify(params) };
+    } finally {
+      await control.close();
+    }
     const n = opts.connections ?? 8;
     for (let i = 0; i < n; i++) conns.push(await RpcConnection.open(t.url, { rate: opts.connRate }));
     const paced = Number.isFinite(opts.connRate) ? `paced at ${opts.connRate} req/s per connection (the server's limit; --conn-rate off to lift)` : 'unpaced';
@@ -126,13 +130,33 @@ async function callPhase(opts: LoadOptions): Promise<Figure[]> {
   }
 }
 
-/** The suite. */
+/** Separates scenarios of one invocation, so one command (and one results file) holds them all. */
+const AND = '--and';
+
+/** Splits `a… --and b… --and c…` into scenarios. */
+function scenarios(args: readonly string[]): string[][] {
+  const groups: string[][] = [[]];
+  for (const a of args) {
+    if (a === AND) groups.push([]);
+    else groups[groups.length - 1].push(a);
+  }
+  return groups;
+}
+
+/**
+ * The suite. Scenarios separated by `--and` run in turn (each parsed before any runs), e.g.
+ * `--spawn --rate max,80% --and --spawn --mix consent=100 --and --spawn --call consent.check`.
+ */
 export const run: Suite = async (args) => {
   try {
     commandLine = args.map((a) => (/\s/.test(a) ? `"${a}"` : a)).join(' ');
-    const opts = parseLoadArgs(args);
-    log(`${os.cpus().length} cores shared by node and generator; load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
-    return opts.mode.kind === 'call' ? await callPhase(opts) : await txPhases(opts);
+    const all = scenarios(args).map((g) => parseLoadArgs(g));
+    const figures: Figure[] = [];
+    for (const opts of all) {
+      log(`${os.cpus().length} cores shared by node and generator; load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+      figures.push(...(opts.mode.kind === 'call' ? await callPhase(opts) : await txPhases(opts)));
+    }
+    return figures;
   } catch (e) {
     // A usage or availability error is the whole message: the stack would only bury it.
     if (e instanceof LoadError) e.stack = `load: ${e.message}`;

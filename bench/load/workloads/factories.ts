@@ -34,6 +34,42 @@ const transfer: TxFactory = (params, sender) => {
   };
 };
 
+/** Params of the consent factory: the consent contract and the gas limit measured in setup. */
+export interface ConsentParams extends FactoryParams {
+  consent: Uint8Array;
+  gasLimit: number;
+}
+
+/** Grant terms of a load grant: one category, one HL7 purpose, from genesis time to 2100-01-01. */
+export const CONSENT_CATEGORY = 'lab';
+export const CONSENT_PURPOSE = 'TREAT';
+export const CONSENT_UNTIL_MS = 4_102_444_800_000;
+/** Marker bytes of a load actor address, so load grants are recognisable in the state. */
+const ACTOR_TAG = 0xc0;
+
+/**
+ * The actor of a sender's k-th grant: distinct per (sender, k), since consent caps a patient's
+ * live grants to one actor at 32 (MAX_LIVE_GRANTS) and a real patient grants many actors.
+ */
+export function consentActor(senderIndex: number, k: number): Uint8Array {
+  const a = new Uint8Array(20);
+  a[0] = ACTOR_TAG;
+  new DataView(a.buffer).setUint32(4, senderIndex);
+  new DataView(a.buffer).setFloat64(8, k);
+  return a;
+}
+
+/** A patient (the sender) grants a fresh actor access to lab data for treatment: consent.grant. */
+const consent: TxFactory = (params, sender, k) => {
+  const p = params as ConsentParams;
+  return {
+    to: p.consent,
+    method: 'grant',
+    args: [consentActor(sender.index, k), [CONSENT_CATEGORY], [CONSENT_PURPOSE], 0, CONSENT_UNTIL_MS],
+    gasLimit: p.gasLimit,
+  };
+};
+
 function notWritten(name: WorkloadName): TxFactory {
   return () => {
     throw new LoadError('LOAD_WORKLOAD_NOT_IMPLEMENTED', `the ${name} tx factory is not written yet (bench/load/workloads/${name}.ts)`, { workload: name });
@@ -43,7 +79,7 @@ function notWritten(name: WorkloadName): TxFactory {
 /** The factory of each workload. */
 export const FACTORIES: Readonly<Record<WorkloadName, TxFactory>> = {
   transfer,
-  consent: notWritten('consent'),
+  consent,
   record: notWritten('record'),
   claim: notWritten('claim'),
 };

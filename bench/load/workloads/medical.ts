@@ -1,44 +1,34 @@
 /**
- * The medical workloads (design §8), declared against the contracts they need so that a mix
- * naming them fails up front with what is missing. Their setup and tx factories are written
- * when the VM and the genesis contracts land; see the plan in each `todo`.
+ * Medical workloads declared against the contracts they need but not written yet: a mix
+ * naming them is refused before any account is funded (workloads/index.ts), with the plan.
  */
 import { LoadError } from '../errors.js';
 import type { Workload, WorkloadName } from './types.js';
 
-function pending(name: WorkloadName, requires: readonly string[], todo: string): Workload {
+function pending(name: WorkloadName, requires: readonly string[], unwritten: string): Workload {
   return {
     name,
     requires,
-    setup: async (ctx) => {
-      const where = requires.map((c) => `${c} at ${ctx.info.contracts?.[c]}`).join(', ');
-      throw new LoadError(
-        'LOAD_WORKLOAD_NOT_IMPLEMENTED',
-        `${name} workload: the chain has ${where}, but this generator's ${name} setup and tx factory are not written yet ` +
-          `(bench/load/workloads/medical.ts, factories.ts): ${todo}`,
-        { workload: name },
-      );
+    unwritten,
+    setup: async () => {
+      throw new LoadError('LOAD_WORKLOAD_NOT_IMPLEMENTED', `${name} workload: setup not written`, { workload: name });
     },
   };
 }
-
-/** A patient grants a practitioner access to a data category for a purpose (consent.grant). */
-export const consentWorkload = pending(
-  'consent',
-  ['consent'],
-  'senders act as patients; setup registers a hospital and practitioners in the registry; each tx is consent.grant(actor, category, purpose, period)',
-);
 
 /** A practitioner anchors a record hash for a patient, checked against consent (records.anchor). */
 export const recordWorkload = pending(
   'record',
   ['records', 'consent', 'registry'],
-  'senders act as registered practitioners; setup grants them consent from patient accounts; each tx anchors a fresh content hash',
+  'setup has a genesis regulator register a hospital (registry.registerOrg) and the hospital register the senders as practitioners; ' +
+    'patients grant them consent (consent.grant); each tx is records.anchor(fresh content hash, patient, category, device)',
 );
 
-/** A provider submits a claim that is adjudicated in the same tx (claims.submit). */
+/** A provider submits a claim that is adjudicated in the same tx (claims.submitClaim). */
 export const claimWorkload = pending(
   'claim',
   ['claims', 'registry', 'consent'],
-  'setup registers an insurer with a funded policy and providers, and patients consent to payment; each tx submits a claim with unique line items',
+  'setup has a regulator register an insurer and a hospital, the insurer create policies (claims.createPolicy) and escrow funds (claims.deposit), ' +
+    'the hospital register the senders as practitioners, and patients grant the insurer consent for payment; each tx submits a ' +
+    'claim with a fresh id and line items (claims.submitClaim), adjudicated in the same tx',
 );

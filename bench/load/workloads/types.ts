@@ -57,6 +57,14 @@ export type FactoryParams = Record<string, unknown>;
 /** Builds the body of a sender's k-th load tx (k = 0, 1, …). Pure: runs in signer threads. */
 export type TxFactory = (params: FactoryParams, sender: SenderView, k: number) => TxBody;
 
+/** The final receipt of a setup tx (tx_wait's answer, the fields the generator reads). */
+export interface SetupReceipt {
+  hash: string;
+  status: string;
+  gasUsed: number;
+  error?: string;
+}
+
 /** A setup tx to submit and wait for: who signs it and what it does. */
 export interface SetupTx {
   from: Sender;
@@ -71,7 +79,7 @@ export interface SetupContext {
   /** This workload's senders, fresh and already funded. */
   senders: Sender[];
   /** Signs, sends and waits for final receipts of setup txs; throws LOAD_SETUP_FAILED on a refusal or revert. */
-  submit(txs: SetupTx[]): Promise<void>;
+  submit(txs: SetupTx[]): Promise<SetupReceipt[]>;
   log(message: string): void;
 }
 
@@ -80,6 +88,8 @@ export interface Workload {
   readonly name: WorkloadName;
   /** Contracts it needs in chain_getInfo().contracts, checked before any account is funded. */
   readonly requires: readonly string[];
+  /** Set while the workload's setup and factory are not written: what they will do (refused up front). */
+  readonly unwritten?: string;
   /** Prepares the chain for this workload's senders; returns its factory params. */
   setup(ctx: SetupContext): Promise<FactoryParams>;
 }

@@ -91,13 +91,19 @@ describe('workload availability', () => {
     expect(() => requireWorkloads(['claim'], { ...info, contracts: undefined })).toThrow(
       'claim workload needs the claims contract: chain_getInfo().contracts.claims is missing',
     );
-    expect(() => contractCall(info, 'consent', 'check')).toThrow('consent.check calls need the consent contract: chain_getInfo().contracts.consent is missing');
   });
 
-  it('says what is unwritten when the contract exists', () => {
-    const withConsent = { ...info, contracts: { consent: '0x' + '11'.repeat(20) } };
-    expect(() => requireWorkloads(['consent'], withConsent)).not.toThrow();
-    expect(() => contractCall(withConsent, 'consent', 'check')).toThrow(/not written yet/);
+  it('refuses a contract call whose contract is missing', async () => {
+    await expect(contractCall(undefined as never, info, 'consent', 'check')).rejects.toThrow(
+      'consent.check calls need the consent contract: chain_getInfo().contracts.consent is missing',
+    );
+  });
+
+  it('says what is unwritten when the contract exists', async () => {
+    const all = { ...info, contracts: Object.fromEntries(['consent', 'claims', 'registry', 'records'].map((c) => [c, '0x' + '11'.repeat(20)])) };
+    expect(() => requireWorkloads(['consent'], all)).not.toThrow();
+    expect(() => requireWorkloads(['claim'], all)).toThrow(/claim workload: the chain has claims at 0x1111.*not written yet/);
+    await expect(contractCall(undefined as never, all, 'claims', 'getPolicy')).rejects.toThrow(/claims.getPolicy: .* not written yet/);
   });
 
   it('spreads senders over the mix by weight, every workload at least once', () => {
