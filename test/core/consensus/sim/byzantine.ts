@@ -2,7 +2,8 @@
  * Equivocating Byzantine validators: they run the state machine (so they stay in step with
  * the network) but ignore the SafetyGuard and sign two values at every step — a second block
  * (valid or not) as proposer, another value (or nil) as voter — sending each version to part
- * of the network and both to some peers, plus stray votes in later rounds.
+ * of the network ('equivocate': a random part, some peers get both; 'fork': always the
+ * same split, even / odd indices), plus stray votes in later rounds.
  */
 import { VOTE_PRECOMMIT, VOTE_PREVOTE } from '../../../../core/block/index.js';
 import { valueKey, type Proposal, type UnsignedProposal, type UnsignedVote, type Vote } from '../../../../core/consensus/index.js';
@@ -45,10 +46,14 @@ function otherHash(sim: Simulation, height: number, not: Hash | null): Hash {
   return known.length > 0 && sim.rng.chance(0.8) ? sim.rng.pick(known) : sim.rng.bytes(32);
 }
 
-/** Sends each peer `a`, `b`, or both in either order. */
+/** Sends each peer `a`, `b`, or both in either order ('fork': even indices `a`, odd ones `b`). */
 function split(sim: Simulation, node: SimNode, a: NetMsg, b: NetMsg): void {
   for (let to = 0; to < sim.nodes.length; to++) {
     if (to === node.index) continue;
+    if (node.mode === 'fork') {
+      sim.send(node.index, to, to % 2 === 0 ? a : b);
+      continue;
+    }
     const choice = sim.rng.int(0, 3);
     if (choice === 3) sim.send(node.index, to, b);
     if (choice !== 1) sim.send(node.index, to, a);

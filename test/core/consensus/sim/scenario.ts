@@ -10,7 +10,9 @@ export type ByzantineMode =
   /** Sends nothing at all. */
   | 'silent'
   /** Runs the algorithm but signs two values at every step (proposals and votes), sending each to part of the network, plus stray votes in later rounds. */
-  | 'equivocate';
+  | 'equivocate'
+  /** Like 'equivocate', but splits the network the same way every time (even / odd indices): the classic fork attempt. */
+  | 'fork';
 
 /** One crash of an honest validator and its restart (before the faults stop). */
 export interface Crash {
@@ -73,7 +75,7 @@ export function randomScenario(seed: number, n: number): Scenario {
     // Byzantine power must stay below a third of the total (the paper's n > 3f by power).
     if ((byzPower + powers[i]) * 3 >= total) continue;
     byzPower += powers[i];
-    byzantine.push([i, r.chance(0.5) ? 'silent' : 'equivocate']);
+    byzantine.push([i, r.pick(['silent', 'equivocate', 'fork'] as const)]);
   }
   byzantine.sort((a, b) => a[0] - b[0]);
   const honest = [...powers.keys()].filter((i) => !byzantine.some(([b]) => b === i));

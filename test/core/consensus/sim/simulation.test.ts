@@ -12,6 +12,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { formatFailures, runSeeds } from './runSeeds.js';
+import { randomScenario } from './scenario.js';
+import { Simulation } from './simulation.js';
 
 const FILE = 'test/core/consensus/sim/simulation.test.ts';
 /** Seeds per CI run, both sizes together: ~15-25 s on a loaded 2-core machine. */
@@ -41,4 +43,21 @@ describe('consensus simulation', () => {
       }
     }, 3_600_000);
   }
+
+  it('replays a seed exactly (same events, same trace)', () => {
+    const a = new Simulation(randomScenario(42, 4), { trace: true }).run();
+    const b = new Simulation(randomScenario(42, 4), { trace: true }).run();
+    expect(a).toEqual(b);
+    expect(a.events).toBeGreaterThan(100);
+  });
+
+  it('the safety check is not vacuous: beyond the model (2 forking Byzantine of 4) it finds a fork', () => {
+    let fork: string | null = null;
+    for (let seed = 1; seed <= 300 && fork === null; seed++) {
+      const sc = randomScenario(seed, 4);
+      const res = new Simulation({ ...sc, powers: [1, 1, 1, 1], byzantine: [[0, 'fork'], [1, 'fork']], crashes: sc.crashes.filter((c) => c.node > 1) }).run();
+      if (res.violation?.startsWith('SAFETY')) fork = `seed ${seed}: ${res.violation}`;
+    }
+    expect(fork).toMatch(/^seed \d+: SAFETY: validator \d committed/);
+  }, 120_000);
 });

@@ -240,10 +240,10 @@ export class Simulation {
         this.#later(node, a.ms, { type: 'timeout', height: a.height, round: a.round, step: a.step });
         return;
       case 'signProposal':
-        if (node.mode === 'equivocate') return byzantineProposal(this, node, a.proposal);
+        if (node.mode !== null) return byzantineProposal(this, node, a.proposal);
         return this.#honestSign(node, proposalTarget(a.proposal), (signature) => ({ kind: 'proposal', proposal: { ...a.proposal, signature } }));
       case 'signVote':
-        if (node.mode === 'equivocate') return byzantineVote(this, node, a.vote);
+        if (node.mode !== null) return byzantineVote(this, node, a.vote);
         return this.#honestSign(node, voteTarget(a.vote), (signature) => ({ kind: 'vote', vote: { ...a.vote, signature } }));
       case 'commit':
         if (node.mode === null) {
