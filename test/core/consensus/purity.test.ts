@@ -4,6 +4,7 @@
  * asks to sign two different votes for one (height, round, type), heights never go back and
  * rounds never go back within a height.
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { VOTE_PRECOMMIT, VOTE_PREVOTE } from '../../../core/block/index.js';
@@ -71,5 +72,15 @@ describe('step over random event sequences', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('core/consensus source', () => {
+  it('has no clock, randomness, timers or I/O (design §1, style guide)', () => {
+    const dir = new URL('../../../core/consensus/', import.meta.url);
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
+      const src = readFileSync(new URL(file, dir), 'utf8');
+      expect(src, file).not.toMatch(/Date\.now|new Date|Math\.random|setTimeout|setInterval|performance\.now|process\.|from 'node:|from "node:/);
+    }
   });
 });
