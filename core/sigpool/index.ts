@@ -1,5 +1,10 @@
 export {
   SigVerifyPool,
+  type SigVerifyPoolOptions,
+  type SigPoolLogger,
+  type SigPoolStats,
+} from './sigVerifyPool.js';
+export {
   planChunks,
   DEFAULT_THREADS,
   DEFAULT_MAX_QUEUE,
@@ -9,10 +14,7 @@ export {
   MIN_CHUNK_SIZE,
   CHUNKS_IN_FLIGHT_PER_WORKER,
   BATCH_MAX_SIZE,
-  type SigVerifyPoolOptions,
-  type SigPoolLogger,
-  type SigPoolStats,
-} from './sigVerifyPool.js';
+} from './tuning.js';
 export { type SigItem, isWellFormed } from './pack.js';
 export { VerifiedSigCache, VERIFIED_SIG_CACHE_SIZE } from './verifiedCache.js';
 export {

@@ -1,58 +1,19 @@
 import { existsSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { verify as verifyInThread } from '../crypto/verify.js';
 import { PoolBusyError, PoolClosedError, PoolWorkerError, SigPoolError } from './errors.js';
 import { FLAG_TEST_CRASH, isWellFormed, packChunk, type SigItem } from './pack.js';
+import {
+  BATCH_MAX_SIZE,
+  CHUNKS_IN_FLIGHT_PER_WORKER,
+  DEFAULT_BATCH_MAX_WAIT_MS,
+  DEFAULT_MAX_QUEUE,
+  DEFAULT_THREADS,
+  IN_THREAD_MAX,
+  planChunks,
+} from './tuning.js';
 import type { VerifiedSigCache } from './verifiedCache.js';
-
-/** Worker threads by default: one per core. Block validation waits on the pool, so the main thread is mostly idle meanwhile. */
-export const DEFAULT_THREADS = availableParallelism();
-
-/**
- * Work at or below this many signatures is verified in the calling thread. Measured here
- * (bench/suites/sigpool.ts, "in-thread vs pool" lines): an idle pool answers 1 signature in
- * ~0.2 ms against ~0.07 ms in-thread, and breaks even around 6 (thread hand-off ~0.15 ms,
- * split over 2 threads). 4 keeps a small validator set's votes off the threads while never
- * blocking the caller for more than ~0.3 ms.
- */
-export const IN_THREAD_MAX = 4;
-
-/**
- * Largest chunk sent to a worker. Smaller chunks balance better at the end of a block (the
- * last chunk of the slower thread is the idle time of the other) but cost one message round
- * trip each (~30 µs of ~65 µs per signature); 256 signatures (~17 ms of work) keeps that
- * overhead under 0.2% while the tail imbalance stays under one chunk.
- */
-export const MAX_CHUNK_SIZE = 256;
-
-/** Smallest chunk worth a thread hand-off: below it a batch is not split further over the threads. */
-export const MIN_CHUNK_SIZE = 8;
-
-/**
- * Chunks a worker holds at once (piscina's concurrentTasksPerWorker). With 1 the worker idles
- * for a round trip between chunks; 3 keeps the next chunk already waiting in its port while
- * the main thread is busy, and costs nothing else (chunks are fair-shared by the balancer).
- */
-export const CHUNKS_IN_FLIGHT_PER_WORKER = 3;
-
-/** A micro-batch of single `verify` calls is flushed at this size (Lodestar uses ~128 per message too). */
-export const BATCH_MAX_SIZE = 128;
-
-/**
- * How long a single `verify` waits for company while the pool is busy. Longer waits make
- * fuller chunks but add latency to mempool admission; an idle pool never waits (it flushes
- * on the next event-loop turn, which still coalesces a synchronous burst of calls).
- */
-export const DEFAULT_BATCH_MAX_WAIT_MS = 1;
-
-/**
- * Signatures the pool accepts before `verifyBatch`/`verify` reject with PoolBusyError:
- * ~2 s of work on 2 cores. More only queues latency; less rejects a burst the threads would
- * clear quickly. A single batch larger than this is still accepted into an empty pool.
- */
-export const DEFAULT_MAX_QUEUE = 65_536;
 
 /** Constructor options; every field has a default. */
 export interface SigVerifyPoolOptions {
@@ -108,22 +69,6 @@ function workerFilename(): string {
     throw new SigPoolError('SIGPOOL_NO_WORKER', 'signature pool worker not built; run `npm run build`', { file });
   }
   return file;
-}
-
-/** [start, end) ranges splitting n items evenly: a multiple of `threads` chunks when n allows. */
-export function planChunks(n: number, threads: number): [number, number][] {
-  const byMin = Math.ceil(n / MIN_CHUNK_SIZE);
-  const byMax = threads * Math.ceil(n / (threads * MAX_CHUNK_SIZE));
-  const count = Math.max(1, Math.min(byMin, byMax));
-  const base = Math.floor(n / count);
-  const extra = n % count;
-  const out: [number, number][] = [];
-  for (let i = 0, start = 0; i < count; i++) {
-    const end = start + base + (i < extra ? 1 : 0);
-    out.push([start, end]);
-    start = end;
-  }
-  return out;
 }
 
 /**
@@ -266,7 +211,9 @@ export class SigVerifyPool {
       return;
     }
     const work = waiters.map((w) => w.item);
-    this.runOnWorkers(work).then(
+    // An idle pool splits the micro-batch over the threads for latency; a busy one sends it
+    // whole, since the threads are already fed and a split would only double the messages.
+    this.runOnWorkers(work, this.pending === 0 ? this.threads : 1).then(
       (out) => waiters.forEach((w, j) => w.resolve(this.record(w.item, out[j] === 1))),
       (e: unknown) => waiters.forEach((w) => w.reject(e)),
     );
@@ -297,11 +244,11 @@ export class SigVerifyPool {
     }
   }
 
-  /** Splits `work` (well-formed items) over the threads; resolves to one byte per item. */
-  private async runOnWorkers(work: SigItem[]): Promise<Uint8Array> {
+  /** Splits `work` (well-formed items) over `ways` threads; resolves to one byte per item. */
+  private async runOnWorkers(work: SigItem[], ways = this.threads): Promise<Uint8Array> {
     this.counters.onWorkers += work.length;
     const out = new Uint8Array(work.length);
-    const chunks = planChunks(work.length, this.threads).map(async ([start, end]) => {
+    const chunks = planChunks(work.length, ways).map(async ([start, end]) => {
       this.pending += end - start;
       const p = this.runChunk(work, start, end);
       this.outstanding.add(p);
