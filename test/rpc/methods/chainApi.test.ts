@@ -43,7 +43,13 @@ type Receipt = { status: string; height: number; index: number; txHash: string; 
 describe('chain_*', () => {
   it('chain_getInfo describes the dev chain', async () => {
     const info = await rpc.call<Record<string, unknown>>('chain_getInfo');
-    expect(info).toMatchObject({ chainId: 'medchain-dev', validators: [toHex(devKey(0).address)], contracts: {} });
+    expect(info).toMatchObject({ chainId: 'medchain-dev', validators: [toHex(devKey(0).address)] });
+    expect(info.contracts).toEqual({
+      registry: '0xa7a20683000fbc500f5a8ad4a220b7536dfd66db',
+      consent: '0xa230fca2b36d7e6d2ddda5379849d9d5d7e0b205',
+      records: '0xbc43feaf51c6e093ba75da0aefb6bd546226e54c',
+      claims: '0x3af7c60c63af06996802ee7d30fe9af6daa9a9cd',
+    });
     expect(info.genesisHash).toMatch(/^0x[0-9a-f]{64}$/);
     expect(info.finalizedHeight).toBe(info.height);
   });
