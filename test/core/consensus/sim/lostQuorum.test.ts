@@ -3,8 +3,9 @@
  * the network commits again within 30 s without restarting anyone. Scenario (n = 4, all
  * honest): for 25 virtual minutes every proposal is lost, so rounds fail one after another
  * and climb past the caps; then for 5 minutes the validators are split 2 | 2 (no quorum);
- * then the network heals. A control run with uncapped timeouts shows the caps are what makes
- * the bound hold (its rounds are longer than 30 s by then).
+ * then the network heals. Also with a fourth validator silent all along (the three others
+ * split 1 | 2). A control run with uncapped timeouts shows the caps are what makes the bound
+ * hold (its rounds are longer than 30 s by then).
  */
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_TIMEOUTS } from '../../../../core/consensus/index.js';
@@ -42,6 +43,15 @@ describe('lost quorum returns', () => {
       expect(res.violation, describeScenario(sc)).toBeNull();
       expect(res.maxRound).toBeGreaterThan(20); // the rounds really climbed past the caps
       expect(res.recoveryMs).not.toBeNull();
+      expect(res.recoveryMs!).toBeLessThan(RECOMMIT_BOUND_MS);
+    });
+  }
+
+  for (const seed of [6, 7, 8]) {
+    it(`seed ${seed}, one validator silent (Byzantine) throughout: still within 30 s`, () => {
+      const sc: Scenario = { ...lostQuorum(seed), byzantine: [[3, 'silent']], partitions: [{ from: 25 * MINUTE, to: 30 * MINUTE, side: [0] }] };
+      const res = new Simulation(sc).run();
+      expect(res.violation, describeScenario(sc)).toBeNull();
       expect(res.recoveryMs!).toBeLessThan(RECOMMIT_BOUND_MS);
     });
   }
