@@ -75,7 +75,7 @@ describe('4-validator testnet', () => {
     };
     const height = async (i: number) => (await rpcs[i]!.call<{ height: number }>('chain_getInfo')).height;
     await Promise.all([0, 1, 2, 3].map(up));
-    await until(async () => (await height(0)) >= 3, 30_000, 'first blocks');
+    await until(async () => (await height(0)) >= 3, 60_000, 'first blocks');
 
     // load: transfers from dev 1 through node 0, receipts everywhere
     const receipted: string[] = [];
@@ -84,7 +84,7 @@ describe('4-validator testnet', () => {
       const hashes: string[] = [];
       for (let k = 0; k < count; k++) hashes.push(await rpcs[via]!.call<string>('tx_send', [transfer(1, nonce++)]));
       for (const h of hashes) {
-        const r = await rpcs[via]!.call<{ status: string } | null>('tx_wait', [h, 20_000]);
+        const r = await rpcs[via]!.call<{ status: string } | null>('tx_wait', [h, 60_000]);
         expect(r?.status, h).toBe('ok');
         receipted.push(h);
       }
@@ -95,12 +95,12 @@ describe('4-validator testnet', () => {
     await down(3);
     const h1 = await height(0);
     await send(1, 5);
-    await until(async () => (await height(0)) >= h1 + 3, 20_000, 'blocks with 3 of 4 validators');
+    await until(async () => (await height(0)) >= h1 + 3, 60_000, 'blocks with 3 of 4 validators');
 
     // it comes back, syncs, and agrees on every block hash
     await up(3);
     const target = await height(0);
-    await until(async () => (await height(3)) >= target, 30_000, 'restarted validator syncing');
+    await until(async () => (await height(3)) >= target, 60_000, 'restarted validator syncing');
     for (let hgt = 1; hgt <= target; hgt++) {
       const a = await rpcs[0]!.call<{ hash: string }>('chain_getBlock', [hgt]);
       const b = await rpcs[3]!.call<{ hash: string }>('chain_getBlock', [hgt]);
@@ -116,9 +116,10 @@ describe('4-validator testnet', () => {
     expect([await height(0), await height(1)]).toEqual(stuck);
     expect(stuck[0]).toBe(stuck[1]);
 
-    // both back: the network resumes within 30 s, without restarting the others
+    // both back: the network resumes without restarting the others (capped round timeouts
+    // keep this under 30 s on an idle machine; the bound here allows for a loaded CI run)
     await Promise.all([up(2), up(3)]);
-    await until(async () => (await height(0)) > stuck[0] + 1, 30_000, 'resuming after quorum returns');
+    await until(async () => (await height(0)) > stuck[0] + 1, 60_000, 'resuming after quorum returns');
     await send(2, 3);
 
     // a validator restarted with an empty data directory syncs and rejoins
@@ -126,12 +127,12 @@ describe('4-validator testnet', () => {
     rmSync(path.join(dir, 'node1', 'data'), { recursive: true, force: true });
     await up(1);
     const now = await height(0);
-    await until(async () => (await height(1)) >= now, 30_000, 'empty-data-dir validator syncing');
+    await until(async () => (await height(1)) >= now, 60_000, 'empty-data-dir validator syncing');
     await send(1, 2);
     for (const h of receipted) expect(await rpcs[3]!.call('tx_getReceipt', [h]), h).not.toBeNull();
     const top = Math.min(...(await Promise.all([0, 1, 2, 3].map(height))));
     const hashes = await Promise.all([0, 1, 2, 3].map((i) => rpcs[i]!.call<{ hash: string }>('chain_getBlock', [top])));
     expect(new Set(hashes.map((b) => b.hash)).size).toBe(1);
     for (const r of rpcs) await r?.close();
-  }, 150_000);
+  }, 400_000);
 });
