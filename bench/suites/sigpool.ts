@@ -9,7 +9,8 @@
 import { createPrivateKey, createPublicKey, sign as nativeSign, verify as nativeVerify, type KeyObject } from 'node:crypto';
 import os from 'node:os';
 import { sha256 } from '../../core/crypto/index.js';
-import { IN_THREAD_MAX, SigVerifyPool, type SigItem } from '../../core/sigpool/index.js';
+import { SigVerifyPool, type SigItem } from '../../core/sigpool/index.js';
+import { IN_THREAD_MAX } from '../../core/sigpool/tuning.js';
 import { compareTo, figure, type Figure, type Suite } from '../figure.js';
 import { msSince, opsPerSec, printFigure, repeat } from '../measure.js';
 

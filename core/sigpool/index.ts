@@ -1,21 +1,13 @@
+// The pool's public surface (re-exported by core/index.ts). Tuning constants and the chunk
+// format stay internal: import them from './tuning.js' / './pack.js' where needed.
 export {
   SigVerifyPool,
   type SigVerifyPoolOptions,
   type SigPoolLogger,
   type SigPoolStats,
 } from './sigVerifyPool.js';
-export {
-  planChunks,
-  DEFAULT_THREADS,
-  DEFAULT_MAX_QUEUE,
-  DEFAULT_BATCH_MAX_WAIT_MS,
-  IN_THREAD_MAX,
-  MAX_CHUNK_SIZE,
-  MIN_CHUNK_SIZE,
-  CHUNKS_IN_FLIGHT_PER_WORKER,
-  BATCH_MAX_SIZE,
-} from './tuning.js';
-export { type SigItem, isWellFormed } from './pack.js';
+export { DEFAULT_MAX_QUEUE, DEFAULT_BATCH_MAX_WAIT_MS } from './tuning.js';
+export { type SigItem } from './pack.js';
 export { VerifiedSigCache, VERIFIED_SIG_CACHE_SIZE } from './verifiedCache.js';
 export {
   SigPoolError,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isWellFormed, planChunks, MAX_CHUNK_SIZE, MIN_CHUNK_SIZE } from '../../../core/sigpool/index.js';
-import { packChunk, unpackChunk } from '../../../core/sigpool/pack.js';
+import { isWellFormed, packChunk, unpackChunk } from '../../../core/sigpool/pack.js';
+import { MAX_CHUNK_SIZE, MIN_CHUNK_SIZE, planChunks } from '../../../core/sigpool/tuning.js';
 import { validItems } from './fixtures.js';
 
 describe('packChunk / unpackChunk', () => {

@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verify as cryptoVerify } from '../../../core/crypto/index.js';
 import {
-  BATCH_MAX_SIZE,
-  IN_THREAD_MAX,
   PoolBusyError,
   PoolClosedError,
   SigVerifyPool,
@@ -10,6 +8,7 @@ import {
   type SigItem,
 } from '../../../core/sigpool/index.js';
 import { SIGPOOL_TEST_HOOKS } from '../../../core/sigpool/sigVerifyPool.js';
+import { BATCH_MAX_SIZE, IN_THREAD_MAX } from '../../../core/sigpool/tuning.js';
 import { SPECCHECK, SPECCHECK_EXPECTED } from '../crypto/speccheckCases.js';
 import { tampered, validItems } from './fixtures.js';
 
