@@ -6,7 +6,7 @@
 import { TrieError } from './errors.js';
 import { pathToHex } from './hexPrefix.js';
 import { decodeNode } from './codec.js';
-import type { FullNode, HashNode, ShortNode } from './nodes.js';
+import { markShared, type FullNode, type HashNode, type ShortNode } from './nodes.js';
 import { bytesKey, type TrieDB } from './trieDB.js';
 import { toHex } from '../encoding/hex.js';
 import { digestOf, type Digest, type HashFn } from './digest.js';
@@ -120,10 +120,10 @@ export class NodeStore {
    * nodes are not re-checked.
    *
    * `keep = false` is for updates: a node read from the database (or a pending flush) is
-   * not cached but returned dirty (`ref` cleared), owned by the caller, which updates it in
-   * place instead of copying it; a cached original would only be a second copy surviving
-   * young-generation GC (measured: ~15% of an update's time). A cache hit is shared and
-   * stays clean, so the caller copies it.
+   * not cached but returned unshared, owned by the caller, which updates it in place
+   * instead of copying it; a cached original would only be a second copy surviving
+   * young-generation GC (measured: ~15% of an update's time). A cache hit is shared, so
+   * the caller copies it.
    */
   resolve(ref: HashNode, path: Uint8Array, depth: number, keep = true): ShortNode | FullNode {
     const k = ref.key;
@@ -156,8 +156,10 @@ export class NodeStore {
         cause: e,
       });
     }
-    if (keep) this.#cache.set(k, node);
-    else node.ref = undefined;
+    if (keep) {
+      markShared(node);
+      this.#cache.set(k, node);
+    }
     return node;
   }
 

@@ -5,10 +5,11 @@
  * not loaded yet) and the value itself as a plain Uint8Array.
  *
  * `ref` caches what a parent embeds for the node: its 32-byte hash, or its whole encoding
- * when that is shorter than 32 bytes (Ethereum inlines such nodes). `ref === undefined`
- * means dirty: created since the last commit (or read by an update for its own use), owned
- * by exactly one trie and so safe to mutate in place. Clean nodes may be shared (node
- * cache, other tries) and are never mutated.
+ * when that is shorter than 32 bytes (Ethereum inlines such nodes); `ref === undefined`
+ * means dirty (changed since the last flush). `shared` marks nodes held by the node cache,
+ * which any trie may reach and which are never mutated: an update copies them. Every other
+ * node belongs to exactly one trie's tree, so an update changes it in place (clearing its
+ * `ref`), clean or not: a long-lived trie does not copy its whole path on every update.
  */
 import { bytesKey, hashKeyAt } from './trieDB.js';
 
@@ -18,11 +19,13 @@ export const HASH_LENGTH = 32;
 /** A leaf (path ends with the terminator, `val` is the value) or an extension (`val` is a node). */
 export class ShortNode {
   ref: Uint8Array | undefined;
+  shared: boolean;
   constructor(
     readonly key: Uint8Array,
     public val: Child,
   ) {
     this.ref = undefined;
+    this.shared = false;
   }
 }
 
@@ -48,6 +51,7 @@ export function emptySlots(): Slot[] {
  */
 export class FullNode {
   ref: Uint8Array | undefined;
+  shared: boolean;
   readonly children: Slot[];
   constructor(
     children?: Slot[],
@@ -55,6 +59,7 @@ export class FullNode {
     readonly raw?: Uint8Array,
   ) {
     this.ref = undefined;
+    this.shared = false;
     this.children = children ?? emptySlots();
   }
 
@@ -70,7 +75,7 @@ export class FullNode {
     return h;
   }
 
-  /** A dirty copy, for copy-on-write of a clean node. */
+  /** A dirty, unshared copy, for copy-on-write of a shared node. */
   copy(): FullNode {
     return new FullNode(this.children.slice(), this.raw);
   }
@@ -105,3 +110,17 @@ export class HashNode {
 export type TrieNode = ShortNode | FullNode | HashNode;
 /** What a short node or branch slot holds: a node, or (at the end of a key's path) a value. */
 export type Child = TrieNode | Uint8Array;
+
+/** Marks `n` and the nodes embedded in it as shared (they are entering the node cache). */
+export function markShared(n: ShortNode | FullNode): void {
+  n.shared = true;
+  if (n instanceof ShortNode) {
+    const v = n.val;
+    if (v instanceof ShortNode || v instanceof FullNode) markShared(v);
+    return;
+  }
+  for (let i = 0; i < 16; i++) {
+    const c = n.children[i];
+    if (c instanceof ShortNode || c instanceof FullNode) markShared(c);
+  }
+}

@@ -4,10 +4,10 @@
  *
  * `insert` and `remove` return the node that replaces `n` and, like go-ethereum's `dirty`
  * result, set `changed` to say whether anything changed; an unchanged subtree is kept as
- * it was, with its cached hash. Dirty nodes (`ref === undefined`) are updated in place,
- * clean ones are copied, so nodes shared with the cache or another trie never change.
- * A node an update reads from the database is its own (see `NodeStore.resolve`), arrives
- * dirty and is updated in place too. Everything is synchronous.
+ * it was, with its cached hash. A trie's own nodes are updated in place (their `ref`
+ * cleared), nodes shared through the node cache are copied (see nodes.ts). A node an
+ * update reads from the database is its own (see `NodeStore.resolve`). Everything is
+ * synchronous.
  */
 import { equalBytes } from '../encoding/hex.js';
 import { prefixLength } from './hexPrefix.js';
@@ -61,11 +61,10 @@ export function insert(store: NodeStore, n: Child | undefined, key: Uint8Array, 
     if (m === nk.length) {
       const nn = insert(store, n.val, key, pos + m, value);
       if (!changed) return n;
-      if (n.ref === undefined) {
-        n.val = nn;
-        return n;
-      }
-      return new ShortNode(nk, nn);
+      if (n.shared) return new ShortNode(nk, nn);
+      n.val = nn;
+      n.ref = undefined;
+      return n;
     }
     // The paths diverge after m nibbles: a branch there holds the old and the new entry.
     const branch = new FullNode();
@@ -78,7 +77,8 @@ export function insert(store: NodeStore, n: Child | undefined, key: Uint8Array, 
     const i = key[pos];
     const nn = insert(store, n.child(i), key, pos + 1, value);
     if (!changed) return n;
-    const f = n.ref === undefined ? n : n.copy();
+    const f = n.shared ? n.copy() : n;
+    f.ref = undefined;
     f.children[i] = nn;
     return f;
   }
@@ -125,17 +125,17 @@ export function remove(store: NodeStore, n: Child | undefined, key: Uint8Array, 
     if (nc instanceof ShortNode) return new ShortNode(concatNibbles(nk, nc.key), nc.val);
     // An extension's branch holds at least two entries, so one delete cannot empty it.
     if (nc === undefined) return undefined;
-    if (n.ref === undefined) {
-      n.val = nc;
-      return n;
-    }
-    return new ShortNode(nk, nc);
+    if (n.shared) return new ShortNode(nk, nc);
+    n.val = nc;
+    n.ref = undefined;
+    return n;
   }
   if (n instanceof FullNode) {
     const i = key[pos];
     const nc = remove(store, n.child(i), key, pos + 1);
     if (!changed) return n;
-    const f = n.ref === undefined ? n : n.copy();
+    const f = n.shared ? n.copy() : n;
+    f.ref = undefined;
     f.children[i] = nc;
     if (nc !== undefined) return f;
     // A branch had at least two entries; if one is left, it becomes a short node.

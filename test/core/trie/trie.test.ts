@@ -164,6 +164,39 @@ for (const backend of [memoryBackend, level] as Backend[]) {
       expect(Trie.verifyProof(r2, b('k2'), await t.prove(b('k2')))).toBeUndefined();
     });
 
+    it('never changes a cached node: updates through the shared cache copy it', async () => {
+      const t = new Trie({ db: await backend.create() });
+      const m = await fill(t, 200, 8);
+      const r1 = await t.commit();
+      const reader = t.at(r1);
+      for (const k of m.keys()) await reader.get(keyOf(k)); // every path now in the node cache
+      const writer = t.at(r1);
+      for (const k of m.keys()) await writer.put(keyOf(k), b('new'));
+      await writer.commit();
+      for (const [k, v] of m) {
+        expect(await reader.get(keyOf(k))).toEqual(v);
+        expect(await t.at(r1).get(keyOf(k))).toEqual(v);
+        expect(await writer.get(keyOf(k))).toEqual(b('new'));
+      }
+    });
+
+    it('a long-lived trie updates its own committed nodes in place and keeps every root readable', async () => {
+      const t = new Trie({ db: await backend.create() });
+      const m = await fill(t, 300, 9);
+      const roots: Array<[Uint8Array, Map<string, Uint8Array>]> = [[await t.commit(), new Map(m)]];
+      for (let round = 0; round < 4; round++) {
+        let i = 0;
+        for (const k of m.keys()) if (i++ % 3 === round % 3) m.set(k, b(`round ${round}`));
+        for (const [k, v] of m) await t.put(keyOf(k), v);
+        const ref = new Trie();
+        for (const [k, v] of m) await ref.put(keyOf(k), v);
+        const root = await t.commit();
+        expect(root).toEqual(await ref.commit());
+        roots.push([root, new Map(m)]);
+      }
+      for (const [root, state] of roots) for (const [k, v] of state) expect(await t.at(root).get(keyOf(k))).toEqual(v);
+    });
+
     it('prove() on a trie with uncommitted changes proves the committed state', async () => {
       const t = new Trie({ db: await backend.create() });
       await t.put(b('k'), b('committed'));
