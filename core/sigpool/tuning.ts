@@ -10,11 +10,12 @@ export const DEFAULT_THREADS = availableParallelism();
 
 /**
  * Work at or below this many signatures is verified in the calling thread. Measured here
- * (the "threshold" lines of `npm run bench -- sigpool`): a hand-off to an idle worker adds
- * ~0.06 ms to a ~0.06 ms verify, so 1 signature costs 2x on a thread, 2-3 break even once
- * split over 2 threads, and from 4 the threads win on an idle pool. But a busy pool queues
- * small work behind a block, so a handful of signatures (a small validator set's votes) is
- * answered here at once: 4 blocks the caller for at most ~0.25 ms.
+ * (the "threshold" lines of `npm run bench -- sigpool`, idle pool, 2 threads): a hand-off to
+ * a worker adds ~0.065 ms to ~0.061 ms per verify, so 1 signature takes 0.13 ms on a thread
+ * vs 0.06 ms here, 2 take 0.19 vs 0.12, 4 (one chunk) 0.30 vs 0.24; from 5, split over two
+ * threads, the pool wins (6: 0.22 vs 0.37 ms). A busy pool would also queue small work
+ * behind a block, so up to 4 (a small validator set's votes) is answered here at once,
+ * blocking the caller for at most ~0.25 ms.
  */
 export const IN_THREAD_MAX = 4;
 
@@ -29,9 +30,9 @@ export const IN_THREAD_MAX = 4;
 export const MAX_CHUNK_SIZE = 128;
 
 /**
- * Smallest chunk a batch is split into. Splitting 8 signatures 4 + 4 over 2 threads halves
- * their ~0.5 ms for one extra message (~10 µs of main-thread work); below 4 per chunk the
- * hand-off is as long as the work.
+ * Smallest chunk a batch is split into. 8 signatures split 4 + 4 over 2 threads answer in
+ * 0.29 ms against 0.49 ms in one thread; with fewer than 4 per chunk the ~0.065 ms hand-off
+ * would be over a quarter of each chunk's time.
  */
 export const MIN_CHUNK_SIZE = 4;
 
