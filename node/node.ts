@@ -31,6 +31,8 @@ export interface NodeConfig {
   key?: KeyPair;
   rpcHost: string;
   rpcPort: number;
+  /** Per-connection RPC request rate (default: rpc/limits.ts); Infinity lifts it (benchmarks). */
+  rpcRequestsPerSecond?: number;
   blockMs: number;
   emptyBlockMs?: number;
   /** Signature-verification threads (default: the pool's, one per core). */
@@ -207,7 +209,7 @@ export class MedchainNode {
       }),
     );
     const rpc = createRpcServer(
-      { host: config.rpcHost, port: config.rpcPort },
+      { host: config.rpcHost, port: config.rpcPort, ...(config.rpcRequestsPerSecond ? { limits: { requestsPerSecond: config.rpcRequestsPerSecond } } : {}) },
       { methods, hub, logger, health: () => ({ synced: !(sync?.syncing ?? false), height: chain.head.height }), metrics: () => metrics.render() },
     );
     const validatorIndex = config.key ? chain.validators.findIndex((v) => equalBytes(v.address, config.key!.address)) : -1;

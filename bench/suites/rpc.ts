@@ -5,12 +5,18 @@
  *
  * The server under test runs in a worker thread and the clients in the main thread, so server
  * and load generator do not share one event loop. Each client keeps one request in flight
- * (closed loop). `chain_getInfo`, `state_getAccount` and `tx_send` are STAND-INS (a constant
- * object, a Map lookup, a SHA-256 of the tx bytes) until the chain issue registers the real
- * methods: these figures measure the RPC framework, not the chain.
+ * (closed loop). Two targets: the framework alone, with STAND-IN handlers (a constant object,
+ * a Map lookup, a SHA-256 of the tx bytes), and a real dev node process (`medchain dev
+ * --rpc-rate off`) answering the real `chain_getInfo` and `state_getAccount` from its chain.
+ * Real `tx_send` admission (signature check, mempool, journal) is measured by the load suite
+ * (`npm run bench -- load`, "accepted tx/s"), which has funded senders to send from.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import WebSocket, { WebSocketServer } from 'ws';
 import { createRpcServer, MethodTable, type MethodSpec } from '../../rpc/index.js';
@@ -159,6 +165,31 @@ async function startWorker(role: Role): Promise<{ url: string; stop(): Promise<v
   };
 }
 
+/** A real dev node process with the RPC rate limit lifted; `stop()` ends it and deletes its data. */
+async function startDevNode(): Promise<{ url: string; stop(): Promise<void> }> {
+  const cli = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'node', 'cli.js');
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'medchain-bench-rpc-'));
+  const child: ChildProcess = spawn(process.execPath, [cli, 'dev', '--data-dir', dir, '--rpc-port', '0', '--rpc-rate', 'off'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const on = (d: Buffer) => {
+      out += d;
+      const m = /rpc listening url=(ws:\/\/[^\s]+)/.exec(out);
+      if (m) resolve(m[1] + '/');
+    };
+    child.stdout!.on('data', on);
+    child.stderr!.on('data', on);
+    child.once('exit', (code) => reject(new Error(`dev node exited with ${code}: ${out}`)));
+  });
+  return {
+    url,
+    stop: async () => {
+      await new Promise((r) => (child.once('exit', r), child.kill('SIGTERM')));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
 /** One workload: a name, the server it targets, its client count and request texts. */
 interface Workload {
   name: string;
@@ -182,7 +213,7 @@ const rpcRequest = (method: string, params: (n: number) => unknown[]) => (n: num
 
 /** The suite. */
 export const run: Suite = async () => {
-  console.log('  note: chain_getInfo, state_getAccount and tx_send are STAND-IN handlers until the chain issue wires the real ones');
+  console.log('  "stand-in" rows: the framework with constant handlers; "dev node" rows: a real dev node process answering from its chain');
   console.log(`  servers in worker threads; ${os.cpus().length} cores shared with the load generator; load average ${os.loadavg()[0].toFixed(2)}`);
   const addresses = Array.from({ length: ACCOUNTS }, (_, i) => addressOf(i));
   const tx = '0x' + createHash('sha256').update('bench/rpc/tx').digest('hex').repeat(5).slice(0, 2 * TX_BYTES);
@@ -191,6 +222,7 @@ export const run: Suite = async () => {
   const txSend = rpcRequest('tx_send', () => [tx]);
   const echo = await startWorker('echo');
   const rpc = await startWorker('rpc');
+  const node = await startDevNode();
   try {
     const plural = (c: number) => `${c} client${c > 1 ? 's' : ''}`;
     const refs = new Map(CLIENTS.map((c) => [c, { name: `raw ws echo, ${plural(c)} (reference)`, url: echo.url, clients: c, request: getInfo, runs: [] } as Workload]));
@@ -200,6 +232,12 @@ export const run: Suite = async () => {
     for (const c of CLIENTS) add('chain_getInfo (stand-in)', getInfo, c);
     for (const c of CLIENTS) add('state_getAccount (stand-in)', getAccount, c);
     add('tx_send admission (stand-in)', txSend, 32);
+    const real = (label: string, request: (n: number) => string, c: number) =>
+      workloads.push({ name: `dev node ${label}, ${plural(c)}`, url: node.url, clients: c, request, runs: [], reference: refs.get(c) });
+    const devAddresses = await devAccounts(node.url);
+    const realAccount = rpcRequest('state_getAccount', (n) => [devAddresses[n % devAddresses.length]]);
+    for (const c of CLIENTS) real('chain_getInfo', getInfo, c);
+    for (const c of CLIENTS) real('state_getAccount', realAccount, c);
     for (const w of workloads) await drive(w.url, w.clients, WARMUP_MS, w.request);
     // Repeats are interleaved across workloads so that load from other processes on the
     // machine falls on references and subjects alike.
@@ -218,5 +256,18 @@ export const run: Suite = async () => {
   } finally {
     await echo.stop();
     await rpc.stop();
+    await node.stop();
   }
 };
+
+/** Existing accounts of the running dev chain: its validator and the genesis contracts (from chain_getInfo). */
+async function devAccounts(url: string): Promise<string[]> {
+  const ws = new WebSocket(url, { perMessageDeflate: false });
+  await new Promise((r, j) => (ws.once('open', r), ws.once('error', j)));
+  const info = await new Promise<{ validators: string[]; contracts: Record<string, string> }>((resolve) => {
+    ws.once('message', (d) => resolve((JSON.parse(String(d)) as { result: { validators: string[]; contracts: Record<string, string> } }).result));
+    ws.send(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'chain_getInfo' }));
+  });
+  ws.close();
+  return [...info.validators, ...Object.values(info.contracts)];
+}

@@ -39,6 +39,7 @@ export const devCommand: Command = {
     `    --rpc-port <port>     RPC port (default ${DEFAULT_RPC_PORT}; 0 = any free port)`,
     `    --block-ms <ms>       how often to make a block when txs wait (default ${DEFAULT_BLOCK_MS})`,
     '    --empty-block-ms <ms> longest gap between blocks (default 10000)',
+    '    --rpc-rate <n|off>    requests/s per RPC connection (default 500; off for benchmarks)',
     '    --p2p-port <port>     also serve p2p (block sync, gossip) on this port',
     '    --peers <urls>        comma-separated ws://host:port of peers',
     '    --log-json            JSON log lines',
@@ -55,6 +56,7 @@ export const devCommand: Command = {
         'log-json': { type: 'boolean', default: false },
         'p2p-port': { type: 'string' },
         peers: { type: 'string' },
+        'rpc-rate': { type: 'string' },
       },
       strict: true,
     });
@@ -68,6 +70,7 @@ export const devCommand: Command = {
       emptyBlockMs: intFlag(values['empty-block-ms'], '--empty-block-ms', 10_000, 10, 86_400_000),
       p2pPort: values['p2p-port'] === undefined ? undefined : intFlag(values['p2p-port'], '--p2p-port', 0, 0, 65535),
       peers: parsePeers(values.peers),
+      rpcRequestsPerSecond: values['rpc-rate'] === 'off' ? Infinity : values['rpc-rate'] === undefined ? undefined : intFlag(values['rpc-rate'], '--rpc-rate', 0, 1, 10_000_000),
     };
     return runNode(config, createLogger({ json: values['log-json'] }));
   },
