@@ -15,3 +15,4 @@ export * from './genesis/index.js';
 export * from './mempool/index.js';
 export * from './store/index.js';
 export * from './chain/index.js';
+export * from './consensus/index.js';

@@ -10,3 +10,10 @@ export type Height = number;
 export type PublicKey = Uint8Array & { readonly __brand?: 'PublicKey' };
 /** 64-byte Ed25519 signature. */
 export type Signature = Uint8Array & { readonly __brand?: 'Signature' };
+
+/** A signature check as the sig pool takes it: `message` is the domain digest the key signed. */
+export interface SigCheck {
+  publicKey: Uint8Array;
+  message: Uint8Array;
+  signature: Uint8Array;
+}

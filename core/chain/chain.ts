@@ -29,15 +29,10 @@ import { StateDB, type Account } from '../state/index.js';
 import type { ChainStore } from '../store/index.js';
 import { Trie } from '../trie/index.js';
 import { decodeTx, txSigningPayload } from '../tx/index.js';
-import type { Address, Hash } from '../types.js';
+import type { Address, Hash, SigCheck } from '../types.js';
 import { ChainError } from './errors.js';
 
-/** A signature check, in the shape the sig pool takes. */
-export interface SigCheck {
-  publicKey: Uint8Array;
-  message: Uint8Array;
-  signature: Uint8Array;
-}
+export type { SigCheck };
 
 /** How the chain checks signatures in bulk (the node passes the worker pool). */
 export type VerifySigs = (items: SigCheck[]) => Promise<boolean[]>;

@@ -9,12 +9,8 @@ import { decode, encode, equalBytes, EncodingError, type Value } from '../encodi
 import { ConsensusError } from './errors.js';
 import type { Evidence, UnsignedVote, Vote } from './types.js';
 
-/** A signature check as the sig pool takes it: `message` is the domain digest the key signed. */
-export interface SigCheck {
-  publicKey: Uint8Array;
-  message: Uint8Array;
-  signature: Uint8Array;
-}
+import type { SigCheck } from '../types.js';
+export type { SigCheck };
 
 /** Signs a vote with a validator's secret key. */
 export function signVoteMessage(chainId: string, vote: UnsignedVote, secretKey: Uint8Array): Vote {
