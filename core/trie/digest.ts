@@ -4,7 +4,7 @@
  * would otherwise be returned in (see sha256.ts); any other hash goes through its bytes.
  */
 import { sha256, sha256Key } from './sha256.js';
-import { bytesKey } from './trieDB.js';
+import { bytesKey, keyBytes } from './trieDB.js';
 
 /** A hash function over bytes returning 32 bytes. */
 export type HashFn = (data: Uint8Array) => Uint8Array;
@@ -26,17 +26,8 @@ export function digestOf(hash: HashFn): Digest {
     return {
       hash,
       key,
-      bytes(data) {
-        // 16 code units back to 32 bytes: cheaper than the Buffer `hash` would allocate.
-        const k = key(data);
-        const out = new Uint8Array(32);
-        for (let i = 0; i < 16; i++) {
-          const c = k.charCodeAt(i);
-          out[2 * i] = c & 0xff;
-          out[2 * i + 1] = c >> 8;
-        }
-        return out;
-      },
+      // 16 code units back to 32 bytes: cheaper than the Buffer `hash` would allocate.
+      bytes: (data) => keyBytes(key(data)),
     };
   }
   return { hash, key: (data) => bytesKey(hash(data)), bytes: (data) => hash(data) };

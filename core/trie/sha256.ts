@@ -13,15 +13,8 @@ import crypto from 'node:crypto';
 type OneShot = (algorithm: string, data: Uint8Array, outputEncoding: string) => unknown;
 const oneShot = (crypto as unknown as { hash?: OneShot }).hash;
 
-/** SHA-256 digest of `data` (a plain Uint8Array). */
-export function sha256(data: Uint8Array): Uint8Array {
-  if (oneShot) {
-    const d = oneShot('sha256', data, 'buffer') as Uint8Array;
-    return new Uint8Array(d.buffer, d.byteOffset, d.length);
-  }
-  const d = crypto.createHash('sha256').update(data).digest();
-  return new Uint8Array(d.buffer, d.byteOffset, d.length);
-}
+/** SHA-256 digest of `data`: core/crypto's, the one hash implementation of the node. */
+export { sha256 } from '../crypto/sha256.js';
 
 /** SHA-256 of `data` as a `bytesKey` string (16 UTF-16 units, two bytes each, little-endian). */
 export const sha256Key: ((data: Uint8Array) => string) | undefined = oneShot
