@@ -12,7 +12,7 @@ import path from 'node:path';
 import { encodeReceipt, envelope, executeTxs, UNAVAILABLE_EXECUTOR, type TxEnvelope } from '../../core/execution/index.js';
 import { Chain, txSigCheck } from '../../core/chain/index.js';
 import { devKey, generateSecretKey, getPublicKey, addressOf, verify } from '../../core/crypto/index.js';
-import { encodeBlock, orderedRoot, validator, type Validator } from '../../core/block/index.js';
+import { encodeBlock, orderedRoot, signVote, validator, VOTE_PRECOMMIT, type Commit, type Validator } from '../../core/block/index.js';
 import type { GenesisSpec } from '../../core/genesis/index.js';
 import { StateDB } from '../../core/state/index.js';
 import { SigVerifyPool } from '../../core/sigpool/index.js';
@@ -65,6 +65,11 @@ function makeFixture(): Fixture {
   return { spec, blocks };
 }
 
+/** The single validator's (dev key 0) commit certificate for a block. */
+function commitOf(chainId: string, height: number, hash: Uint8Array): Commit {
+  return { height, round: 0, blockHash: hash, signatures: [[0, signVote(chainId, VOTE_PRECOMMIT, height, 0, hash, devKey(0).secretKey)]] };
+}
+
 async function openChain(spec: GenesisSpec): Promise<{ chain: Chain; store: ChainStore; dir: string }> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'medchain-bench-block-'));
   const store = await ChainStore.open(dir);
@@ -84,8 +89,9 @@ export const run: Suite = async () => {
   figures.push(
     await repeat('build+commit 5k-transfer block (LevelDB)', 'ms', REPEATS, async () => {
       const t = process.hrtime.bigint();
-      const built = await a.chain.build(a.chain.head.timeMs + 500, proposer, fx.blocks[i++], null);
-      await a.chain.commit(built, null);
+      const last = a.chain.head.height === 0 ? null : (a.store.commit(a.chain.head.height) ?? null);
+      const built = await a.chain.build(a.chain.head.timeMs + 500, proposer, fx.blocks[i++], last);
+      await a.chain.commit(built, commitOf(fx.spec.chainId, built.block.header.height, built.hash));
       return msSince(t);
     }, { higherIsBetter: false }),
   );
@@ -119,7 +125,7 @@ export const run: Suite = async () => {
     // the real validate + write, so chain b advances and the next block applies
     const validated = await b.chain.validate(block, async (items) => pool.verifyBatch(items));
     t = process.hrtime.bigint();
-    await b.chain.commit(validated, null);
+    await b.chain.commit(validated, a.store.commit(h) ?? null);
     parts.write.push(msSince(t));
   }
   const fig = (name: string, samples: number[]) => {
