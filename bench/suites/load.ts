@@ -13,7 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Figure, Suite } from '../figure.js';
 import { parseLoadArgs, type LoadOptions } from '../load/args.js';
-import { CALL_TARGET_PER_SEC, contractCall, reportCalls, runCalls } from '../load/callBench.js';
+import { CALL_TARGET_CONNECTIONS, CALL_TARGET_PER_SEC, contractCall, reportCalls, runCalls } from '../load/callBench.js';
 import { LoadError } from '../load/errors.js';
 import { runTxPhase } from '../load/phase.js';
 import { profileMarkdown, profilesOf, summarizeProfile, type ProfileWindow } from '../load/profileSummary.js';
@@ -118,7 +118,7 @@ async function callPhase(opts: LoadOptions): Promise<Figure[]> {
     const label = cc ? `${cc.contract}.${cc.method}` : subject.method;
     const figs = reportCalls(label, await runCalls(conns, subject.method, subject.paramsJson, runOpts(label)), {
       connections: n,
-      ...(cc ? { target: CALL_TARGET_PER_SEC } : {}),
+      ...(cc && n === CALL_TARGET_CONNECTIONS ? { target: CALL_TARGET_PER_SEC } : {}),
     });
     figs[0].reference = ref[0].name;
     figs[0].ratio = figs[0].median / ref[0].median;
