@@ -63,10 +63,10 @@ export class SpawnedNode {
   }
 
   /** Starts `node [nodeArgs] cli.js dev --data-dir <tmp> --rpc-port 0 --block-ms <blockMs>`. */
-  static async start(opts: { blockMs: number; nodeArgs: readonly string[]; nodeCli?: string }): Promise<SpawnedNode> {
+  static async start(opts: { blockMs: number; nodeArgs: readonly string[]; nodeCli?: string; cliArgs?: readonly string[] }): Promise<SpawnedNode> {
     const cli = cliPath(opts.nodeCli);
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'medchain-load-'));
-    const args = [...opts.nodeArgs, cli, 'dev', '--data-dir', dataDir, '--rpc-port', '0', '--block-ms', String(opts.blockMs)];
+    const args = [...opts.nodeArgs, cli, 'dev', '--data-dir', dataDir, '--rpc-port', '0', '--block-ms', String(opts.blockMs), ...(opts.cliArgs ?? [])];
     const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     const tail: string[] = [];
     const blocks: NodeBlockLine[] = [];

@@ -32,7 +32,8 @@ let commandLine = '';
 /** Starts the target node of a phase (a fresh one per phase with --spawn). */
 async function target(opts: LoadOptions): Promise<{ url: string; node?: SpawnedNode; nodePid?: number }> {
   if (opts.target.kind === 'url') return { url: opts.target.url, ...(opts.target.nodePid ? { nodePid: opts.target.nodePid } : {}) };
-  const node = await SpawnedNode.start(opts.target);
+  // --conn-rate off lifts the generator's pacing; the spawned node's own per-connection limit goes with it.
+  const node = await SpawnedNode.start({ ...opts.target, cliArgs: Number.isFinite(opts.connRate) ? [] : ['--rpc-rate', 'off'] });
   const from = opts.target.nodeCli ? `, cli ${opts.target.nodeCli}` : '';
   log(`spawned dev node pid ${node.pid} at ${node.url} (--block-ms ${opts.target.blockMs}${opts.target.nodeArgs.length ? `, node ${opts.target.nodeArgs.join(' ')}` : ''}${from})`);
   return { url: node.url, node };
