@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import type { Commit } from '../core/block/index.js';
 import { Chain, txSigCheck, type BuiltBlock, type VerifySigs } from '../core/chain/index.js';
 import { equalBytes, toHex } from '../core/encoding/index.js';
-import { envelope, VM_EXECUTOR, type ContractExecutor } from '../core/execution/index.js';
+import { VM_EXECUTOR, type ContractExecutor } from '../core/execution/index.js';
 import { contractMap, type GenesisSpec } from '../core/genesis/index.js';
 import { Mempool } from '../core/mempool/index.js';
 import { SigVerifyPool, VerifiedSigCache } from '../core/sigpool/index.js';
@@ -124,7 +124,7 @@ export class MedchainNode {
         account: (address) => chain.account(address),
         verifySignature: async (tx, hash) => {
           if (verified.has(hash)) return true;
-          const ok = await pool.verify(txSigCheck(envelope(tx, new Uint8Array(0), hash)));
+          const ok = await pool.verify(txSigCheck(tx));
           if (ok) verified.add(hash);
           return ok;
         },

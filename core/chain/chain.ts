@@ -28,7 +28,7 @@ import { buildGenesis, type GenesisSpec } from '../genesis/index.js';
 import { StateDB, type Account } from '../state/index.js';
 import type { ChainStore } from '../store/index.js';
 import { Trie } from '../trie/index.js';
-import { decodeTx, txSigningPayload } from '../tx/index.js';
+import { decodeTx, txSigningPayload, type SignedTx } from '../tx/index.js';
 import type { Address, Hash, SigCheck } from '../types.js';
 import { ChainError } from './errors.js';
 
@@ -38,8 +38,8 @@ export type { SigCheck };
 export type VerifySigs = (items: SigCheck[]) => Promise<boolean[]>;
 
 /** The signature check of a tx: the pool verifies `message` = the tx-domain digest. */
-export function txSigCheck(e: TxEnvelope): SigCheck {
-  return { publicKey: e.tx.sender, message: signingDigest(DOMAIN_TX, txSigningPayload(e.tx)), signature: e.tx.sig };
+export function txSigCheck(tx: SignedTx): SigCheck {
+  return { publicKey: tx.sender, message: signingDigest(DOMAIN_TX, txSigningPayload(tx)), signature: tx.sig };
 }
 
 /** A block made by this node, executed but not yet stored. */
@@ -244,7 +244,7 @@ export class Chain {
     }
     // One batch for the certificate's and the txs' signatures: the pool splits it over its threads.
     const toCheck = envs.filter((e) => !skipSig?.(e.hash));
-    const ok = await verifySigs([...commitItems, ...toCheck.map(txSigCheck)]);
+    const ok = await verifySigs([...commitItems, ...toCheck.map((e) => txSigCheck(e.tx))]);
     if (block.lastCommit && commitItems.length > 0) {
       try {
         assertCommitSigs(block.lastCommit, ok.slice(0, commitItems.length));
