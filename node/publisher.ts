@@ -1,12 +1,11 @@
 /** What subscribers see of the chain: live publications of committed blocks, and replays. */
-import { headerHash } from '../core/block/index.js';
 import type { BuiltBlock, Chain } from '../core/chain/index.js';
 import { fromHex, toHex, type Value } from '../core/encoding/index.js';
 import type { Mempool } from '../core/mempool/index.js';
 import type { ChainStore } from '../core/store/index.js';
 import { txHash } from '../core/tx/index.js';
 import type { SubscriptionHub } from '../rpc/index.js';
-import { eventJson, headerJson, receiptJson } from '../rpc/methods/index.js';
+import { eventJson, headerJson, receiptJson, storedReceiptJson } from '../rpc/methods/index.js';
 
 /** A stored event as subscribers see it (the same shape `publish` sends live). */
 function eventPublication(e: { contract: Uint8Array; event: string; data: Value }, height: number, index: number, txIndex: number, txHashHex: string) {
@@ -28,12 +27,8 @@ export async function* replayEvents(store: ChainStore, fromHeight: number) {
 /** A tx's current status for a new `tx` subscription: its receipt when final, or pending. */
 export function txStatus(chain: Chain, mempool: Mempool, hash: string) {
   const h = fromHex(hash, 32);
-  const loc = chain.store.txLocation(h);
-  if (loc) {
-    const receipt = chain.store.receipts(loc.height)?.[loc.index];
-    const block = chain.store.block(loc.height);
-    if (receipt && block) return { ...receiptJson(receipt, h, loc.height, loc.index, headerHash(block.header)), hash, final: true };
-  }
+  const receipt = storedReceiptJson(chain.store, h);
+  if (receipt) return { ...receipt, hash, final: true };
   return mempool.has(h) ? { hash, status: 'pending', final: false } : undefined;
 }
 

@@ -7,6 +7,7 @@ import { txMethods } from './txMethods.js';
 
 export * from './backend.js';
 export * from './json.js';
+export { storedReceiptJson } from './txMethods.js';
 
 /** Every chain API method, ready to register into a MethodTable. */
 export function chainApi(b: ChainBackend): MethodSpec[] {

@@ -19,6 +19,15 @@ const MAX_WAIT_MS = 120_000;
 /** `tx_wait` without a timeout: a few dev-node blocks, well under typical client timeouts. */
 const DEFAULT_WAIT_MS = 30_000;
 
+/** The receipt of an included tx as JSON, located through the store's tx index; null if not included. */
+export function storedReceiptJson(store: ChainBackend['chain']['store'], hash: Uint8Array): ReturnType<typeof receiptJson> | null {
+  const loc = store.txLocation(hash);
+  if (!loc) return null;
+  const receipt = store.receipts(loc.height)?.[loc.index];
+  const block = store.block(loc.height);
+  return receipt && block ? receiptJson(receipt, hash, loc.height, loc.index, blockHash(block)) : null;
+}
+
 /** The tx API methods over `b`. */
 export function txMethods(b: ChainBackend): MethodSpec[] {
   const locate = (hash: string) => {
@@ -26,13 +35,7 @@ export function txMethods(b: ChainBackend): MethodSpec[] {
     const loc = b.chain.store.txLocation(h);
     return { h, loc };
   };
-  const receiptOf = (hash: string) => {
-    const { h, loc } = locate(hash);
-    if (!loc) return null;
-    const receipt = b.chain.store.receipts(loc.height)?.[loc.index];
-    const block = b.chain.store.block(loc.height);
-    return receipt && block ? receiptJson(receipt, h, loc.height, loc.index, blockHash(block)) : null;
-  };
+  const receiptOf = (hash: string) => storedReceiptJson(b.chain.store, fromHex(hash, 32));
   return [
     {
       name: 'tx_send',
