@@ -80,7 +80,8 @@ export class BlockSync {
     }
     if (block.header.height !== chain.head.height + 1) return false;
     try {
-      const items = checkCommit(chain.spec.chainId, commit, chain.validators, { height: block.header.height, blockHash: headerHash(block.header) });
+      // A block's certificate is signed by the set of its own height (governance may change it).
+      const items = checkCommit(chain.spec.chainId, commit, chain.validatorsAt(block.header.height), { height: block.header.height, blockHash: headerHash(block.header) });
       assertCommitSigs(commit, await this.deps.verifySigs(items));
       const built = await chain.validate(block, this.deps.verifySigs);
       await chain.commit(built, commit);

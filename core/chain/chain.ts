@@ -24,15 +24,19 @@ import {
   type Receipt,
   type TxEnvelope,
 } from '../execution/index.js';
-import { buildGenesis, type GenesisSpec } from '../genesis/index.js';
+import { buildGenesis, validatorEpochsSlot, VALIDATORS_CONTRACT, type GenesisSpec } from '../genesis/index.js';
 import { StateDB, type Account } from '../state/index.js';
 import type { ChainStore } from '../store/index.js';
 import { Trie } from '../trie/index.js';
 import { decodeTx, txSigningPayload, type SignedTx } from '../tx/index.js';
 import type { Address, Hash, SigCheck } from '../types.js';
 import { ChainError } from './errors.js';
+import { decodeValidatorEpochs, epochAt, type ValidatorEpoch } from './validatorSets.js';
 
 export type { SigCheck };
+
+/** Heights whose validator set stays cached: the consensus and sync paths ask for head-1..head+1. */
+const SET_CACHE_HEIGHTS = 64;
 
 /** How the chain checks signatures in bulk (the node passes the worker pool). */
 export type VerifySigs = (items: SigCheck[]) => Promise<boolean[]>;
@@ -73,6 +77,12 @@ export class Chain {
   #headHeader: Header;
   #headHash: Hash;
   #headTrie: Trie;
+  /** The validators contract's address, if this genesis deploys it (else the set is fixed). */
+  readonly #setsContract: Address | undefined;
+  /** height → the set that signs it (immutable once known: final blocks never change). */
+  readonly #sets = new Map<number, Validator[]>();
+  /** The last decoded `epochs` value, so an unchanged slot is not decoded again. */
+  #epochsCache: { raw: Uint8Array; epochs: ValidatorEpoch[] } | undefined;
 
   private constructor(store: ChainStore, opts: ChainOptions, genesisHash: Hash, head: Header, headHash: Hash, trie: Trie) {
     this.store = store;
@@ -82,6 +92,7 @@ export class Chain {
     this.#headHeader = head;
     this.#headHash = headHash;
     this.#headTrie = trie;
+    this.#setsContract = opts.spec.contracts?.find((c) => c.name === VALIDATORS_CONTRACT)?.address;
   }
 
   /**
@@ -133,9 +144,52 @@ export class Chain {
     return this.#headHash;
   }
 
-  /** The current validator set (fixed by genesis until governance lands). */
+  /** The validator set that signs the next block (head + 1). */
   get validators(): Validator[] {
-    return this.spec.validators;
+    return this.validatorsAt(this.#headHeader.height + 1);
+  }
+
+  /**
+   * The validator set that signs block `height` (1 ≤ height ≤ head + 2; 0 is genesis):
+   * read from the validators contract's `epochs` in the state after block height-1
+   * (validatorSets.ts), or the genesis set when the genesis has no validators contract.
+   * Cached per height, so the per-block paths read the contract's slot once a height.
+   * Throws ChainError('CHAIN_UNKNOWN_BLOCK') beyond head + 2.
+   */
+  validatorsAt(height: number): Validator[] {
+    if (height <= 0 || !this.#setsContract) return this.spec.validators;
+    const cached = this.#sets.get(height);
+    if (cached) return cached;
+    const head = this.#headHeader.height;
+    if (height > head + 2) {
+      throw new ChainError('CHAIN_UNKNOWN_BLOCK', `the validator set of height ${height} is not known before block ${height - 2}`, { height });
+    }
+    if (height === head + 2) {
+      // Changes take effect two heights after the block that approves them, so the head's
+      // state already names this set; not cached, as block head+1 is still to be read.
+      return this.#readSet(this.#headTrie, height) ?? this.validatorsAt(head + 1);
+    }
+    let trie = this.#headTrie;
+    if (height - 1 < head) {
+      const parent = this.store.block(height - 1);
+      if (!parent) throw new ChainError('CHAIN_UNKNOWN_BLOCK', `block ${height - 1} is not stored`, { height: height - 1 });
+      trie = this.#headTrie.at(parent.header.stateRoot);
+    }
+    let set = this.#readSet(trie, height) ?? this.spec.validators;
+    // The same set object for consecutive heights lets callers compare sets by identity.
+    const prev = this.#sets.get(height - 1);
+    if (prev && sameValidators(prev, set)) set = prev;
+    this.#sets.set(height, set);
+    if (this.#sets.size > SET_CACHE_HEIGHTS) this.#sets.delete(this.#sets.keys().next().value!);
+    return set;
+  }
+
+  /** The set of `height` in the validators contract's `epochs` in `trie`; undefined if unset. */
+  #readSet(trie: Trie, height: number): Validator[] | undefined {
+    const raw = new StateDB(trie).getStorage(this.#setsContract!, validatorEpochsSlot());
+    if (!raw) return undefined;
+    if (!this.#epochsCache || !equalBytes(this.#epochsCache.raw, raw)) this.#epochsCache = { raw, epochs: decodeValidatorEpochs(raw) };
+    return epochAt(this.#epochsCache.epochs, height).validators;
   }
 
   /** An account in the head state. */
@@ -175,7 +229,7 @@ export class Chain {
       txRoot: await orderedRoot(txs),
       stateRoot: root,
       receiptsRoot: await orderedRoot(exec.receipts.map(encodeReceipt)),
-      validatorsHash: validatorsHash(this.validators),
+      validatorsHash: validatorsHash(this.validatorsAt(height)),
       lastCommitHash: commitHash(lastCommit),
     };
     const block: Block = { header, txs, lastCommit };
@@ -219,15 +273,17 @@ export class Chain {
     if (h.height !== prev.height + 1) throw bad('height', `expected height ${prev.height + 1}`);
     if (!equalBytes(h.prevHash, this.#headHash)) throw bad('prevHash', 'does not extend the head');
     if (h.timeMs <= prev.timeMs) throw bad('timeMs', 'is not later than its parent');
-    if (!equalBytes(h.validatorsHash, validatorsHash(this.validators))) throw bad('validatorsHash', 'wrong validator set');
-    if (!this.validators.some((v) => equalBytes(v.address, h.proposer))) throw bad('proposer', 'is not a validator');
+    const set = this.validatorsAt(h.height);
+    if (!equalBytes(h.validatorsHash, validatorsHash(set))) throw bad('validatorsHash', 'wrong validator set');
+    if (!set.some((v) => equalBytes(v.address, h.proposer))) throw bad('proposer', 'is not a validator');
     if (!equalBytes(h.lastCommitHash, commitHash(block.lastCommit))) throw bad('lastCommitHash', 'does not match lastCommit');
     // The previous block's certificate must itself be valid (genesis, height 0, has none).
     let commitItems: SigCheck[] = [];
     if (h.height > 1) {
       if (!block.lastCommit) throw bad('lastCommit', 'is missing');
       try {
-        commitItems = checkCommit(this.spec.chainId, block.lastCommit, this.validators, { height: prev.height, blockHash: this.#headHash });
+        // The previous block is certified by ITS set, which may differ from this block's.
+        commitItems = checkCommit(this.spec.chainId, block.lastCommit, this.validatorsAt(prev.height), { height: prev.height, blockHash: this.#headHash });
       } catch (e) {
         if (e instanceof BlockError) throw bad('lastCommit', e.message);
         throw e;
@@ -269,4 +325,9 @@ export class Chain {
     if (!equalBytes(h.receiptsRoot, await orderedRoot(exec.receipts.map(encodeReceipt)))) throw bad('receiptsRoot', 'does not match');
     return { block, hash: headerHash(h), receipts: exec.receipts, included: exec.included, skipped: [], nodes, trie };
   }
+}
+
+/** Same keys and powers in the same order (what validatorsHash commits to). */
+export function sameValidators(a: readonly Validator[], b: readonly Validator[]): boolean {
+  return a.length === b.length && a.every((v, i) => v.power === b[i].power && equalBytes(v.publicKey, b[i].publicKey));
 }

@@ -1,2 +1,3 @@
 export * from './errors.js';
 export * from './chain.js';
+export * from './validatorSets.js';

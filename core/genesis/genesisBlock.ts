@@ -20,7 +20,7 @@ export async function buildGenesis(spec: GenesisSpec, trie: Trie): Promise<Genes
   for (const { address, balance } of spec.accounts) {
     state.setAccount(address, { ...state.getAccount(address), balance });
   }
-  installGenesisContracts(state, spec.contracts ?? [], spec.regulators);
+  installGenesisContracts(state, spec.contracts ?? [], spec.regulators, spec.validators);
   const { root, nodes } = await state.commit();
   const emptyRoot = await orderedRoot([]);
   const header: Header = {

@@ -11,6 +11,7 @@ import { abiOf, load, VerifyError, type Abi } from '../../vm/index.js';
 import { sha256 } from '../crypto/index.js';
 import { encode, fromHex, HexError, toHex } from '../encoding/index.js';
 import type { StateDB } from '../state/index.js';
+import type { Validator } from '../block/index.js';
 import type { Address } from '../types.js';
 import { GenesisError } from './errors.js';
 
@@ -26,6 +27,13 @@ export interface GenesisContract {
 export const GENESIS_CONTRACT_DOMAIN = 'medchain/genesis-contract/';
 /** The contract whose storage holds the genesis regulators (`regulators[address] = true`). */
 export const REGISTRY_CONTRACT = 'registry';
+/**
+ * The contract whose storage holds the validator set per height (`epochs`, design §6);
+ * genesis writes the genesis set into it as the epoch from height 0.
+ */
+export const VALIDATORS_CONTRACT = 'validators';
+/** The validators contract's storage variable the chain reads the set from. */
+export const VALIDATOR_EPOCHS_VAR = 'epochs';
 /** Contract names: short lower-case identifiers (they are part of clients' code). */
 const NAME_RE = /^[a-z][a-z0-9-]{0,31}$/;
 /** Most genesis contracts: each is verified at every start. */
@@ -89,17 +97,44 @@ export function parseGenesisContracts(v: unknown, regulators: readonly Address[]
       throw fail(`contracts[${i}].code`, 'the registry must declare storage regulators: map<address, bool> to receive the genesis regulators');
     }
   }
+  const validators = out.find((c) => c.name === VALIDATORS_CONTRACT);
+  if (validators) {
+    const slot = validators.abi.storage.find((s) => s.name === VALIDATOR_EPOCHS_VAR);
+    if (!slot || slot.keys.length !== 0 || slot.value !== 'list<Epoch>') {
+      const i = out.indexOf(validators);
+      throw fail(`contracts[${i}].code`, 'the validators contract must declare storage epochs: list<Epoch> to receive the genesis validator set');
+    }
+  }
   return out.map(({ name, address, code }) => ({ name, address, code }));
 }
 
+/** The storage slot key of the validators contract's `epochs` (the set per height). */
+export function validatorEpochsSlot(): Uint8Array {
+  return encode([VALIDATOR_EPOCHS_VAR]);
+}
+
+/** The stored value of `epochs` holding one epoch: `set` from height `from` (records are maps). */
+export function encodeValidatorEpochs(epochs: ReadonlyArray<{ from: number; validators: readonly Validator[] }>): Uint8Array {
+  return encode(
+    epochs.map((e) => ({ from: e.from, members: e.validators.map((v) => ({ addr: v.address, power: v.power, publicKey: v.publicKey })) })),
+  );
+}
+
 /**
- * Installs the genesis contracts in `state` and writes the regulators into the registry's
+ * Installs the genesis contracts in `state`, writes the regulators into the registry's
  * storage slot `regulators[address]` (keyed like every contract slot: the canonical
- * encoding of [variable, ...keys], see vm/abi.ts `storage`).
+ * encoding of [variable, ...keys], see vm/abi.ts `storage`) and the genesis validator set
+ * into the validators contract's `epochs` as the epoch from height 0.
  */
-export function installGenesisContracts(state: StateDB, contracts: readonly GenesisContract[], regulators: readonly Address[]): void {
+export function installGenesisContracts(
+  state: StateDB,
+  contracts: readonly GenesisContract[],
+  regulators: readonly Address[],
+  validators: readonly Validator[] = [],
+): void {
   for (const c of contracts) state.setCode(c.address, c.code);
   const registry = contracts.find((c) => c.name === REGISTRY_CONTRACT);
-  if (!registry) return;
-  for (const r of regulators) state.setStorage(registry.address, encode(['regulators', r]), encode(true));
+  if (registry) for (const r of regulators) state.setStorage(registry.address, encode(['regulators', r]), encode(true));
+  const vals = contracts.find((c) => c.name === VALIDATORS_CONTRACT);
+  if (vals) state.setStorage(vals.address, validatorEpochsSlot(), encodeValidatorEpochs([{ from: 0, validators }]));
 }

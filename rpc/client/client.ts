@@ -168,9 +168,9 @@ export class MedchainClient {
     return this.call('chain_getHeader', [ref]);
   }
 
-  /** `chain_getValidators`. */
-  getValidators(): Promise<Validator[]> {
-    return this.call('chain_getValidators', []);
+  /** `chain_getValidators`: the set that signs block `height` (default: the next block). */
+  getValidators(height?: number): Promise<Validator[]> {
+    return this.call('chain_getValidators', height === undefined ? [] : [height]);
   }
 
   /** `state_getAccount`, with the balance as a bigint. */

@@ -3,8 +3,10 @@ import { fromHex, toHex } from '../../core/encoding/index.js';
 import { headerHash, type Block } from '../../core/block/index.js';
 import { decodeTx, txHash } from '../../core/tx/index.js';
 import type { MethodSpec } from '../methodTable.js';
+import { RpcError } from '../errors.js';
 import {
   BLOCK_REF_SCHEMA,
+  HEIGHT_SCHEMA,
   OBJECT_OR_NULL_SCHEMA,
   OBJECT_SCHEMA,
   type ChainBackend,
@@ -22,7 +24,7 @@ export function chainMethods(b: ChainBackend): MethodSpec[] {
   return [
     {
       name: 'chain_getInfo',
-      summary: 'Chain id, genesis hash, head and final heights, validators and genesis contracts',
+      summary: 'Chain id, genesis hash, head and final heights, the validators of the next block and genesis contracts',
       params: [],
       result: { name: 'info', schema: OBJECT_SCHEMA },
       handler: () => ({
@@ -66,11 +68,18 @@ export function chainMethods(b: ChainBackend): MethodSpec[] {
     },
     {
       name: 'chain_getValidators',
-      summary: 'The current validator set: address, public key and voting power',
-      params: [],
+      summary:
+        'The validator set that signs block `height` (default: the next block, head + 1): address, public key and voting power. ' +
+        'Governance changes (the validators contract) show here from their effective height',
+      params: [{ name: 'height', schema: { ...HEIGHT_SCHEMA, description: 'block height, at most head + 1 (default: head + 1)' } }],
       result: { name: 'validators', schema: { type: 'array', items: OBJECT_SCHEMA } },
-      handler: () =>
-        b.chain.validators.map((v) => ({ address: toHex(v.address), publicKey: toHex(v.publicKey), power: v.power })),
+      errors: ['unknown_block'],
+      handler: (p: { height?: number }) => {
+        const next = b.chain.head.height + 1;
+        const height = p.height ?? next;
+        if (height > next) throw new RpcError(-32001, `the validator set of height ${height} is not known yet (head is ${next - 1})`, { reason: 'unknown_block', height });
+        return b.chain.validatorsAt(height).map((v) => ({ address: toHex(v.address), publicKey: toHex(v.publicKey), power: v.power }));
+      },
     },
   ];
 }

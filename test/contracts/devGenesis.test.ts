@@ -49,6 +49,7 @@ describe('dev genesis contracts', () => {
       consent: '0xa230fca2b36d7e6d2ddda5379849d9d5d7e0b205',
       records: '0xbc43feaf51c6e093ba75da0aefb6bd546226e54c',
       claims: '0x3af7c60c63af06996802ee7d30fe9af6daa9a9cd',
+      validators: '0x1194cbae36b2e57d605c52f3a2bdbcc2663b5aa5',
     });
   });
 
@@ -68,8 +69,14 @@ describe('dev genesis contracts', () => {
     expect(slot(dev(1))).toBeUndefined();
   });
 
+  it("writes the genesis validator set into the validators contract's epochs slot as the epoch from height 0", () => {
+    const raw = c.chain.stateAt().getStorage(genesisContractAddress('validators'), encode(['epochs']));
+    expect(decode(raw!)).toEqual([{ from: 0, members: [{ addr: fromHex(dev(0)), power: 1, publicKey: devSpec().validators[0].publicKey }] }]);
+    expect(c.view('validators', 'current', [])).toEqual([{ addr: dev(0), power: 1, publicKey: toHex(devSpec().validators[0].publicKey) }]);
+  });
+
   it('exports the API the issue names', () => {
-    const fns = (name: 'registry' | 'consent' | 'records' | 'claims') => {
+    const fns = (name: 'registry' | 'consent' | 'records' | 'claims' | 'validators') => {
       const abi = JSON.parse(JSON.stringify(compile(readFileSync(file(`genesis/contracts/${name}.mc`), 'utf8')).abi)) as { functions: Array<{ name: string; view: boolean; params: Array<{ type: string }>; returns: string | null }> };
       return Object.fromEntries(abi.functions.map((f) => [f.name, `${f.view ? 'view ' : ''}(${f.params.map((p) => p.type).join(',')})${f.returns ? ' -> ' + f.returns : ''}`]));
     };
@@ -93,6 +100,15 @@ describe('dev genesis contracts', () => {
       getClaim: 'view (string) -> Claim?',
       getPolicy: 'view (string) -> Policy?',
       escrowOf: 'view (address) -> int',
+    });
+    expect(fns('validators')).toMatchObject({
+      proposeAdd: '(address,bytes,int,bytes) -> int',
+      proposeRemove: '(address) -> int',
+      approve: '(int)',
+      withdraw: '(int)',
+      current: 'view () -> list<Member>',
+      at: 'view (int) -> list<Member>',
+      openProposals: 'view () -> list<OpenProposal>',
     });
   });
 

@@ -68,6 +68,12 @@ describe('parseGenesis: contracts', () => {
     expectInvalid(base([{ name: 'other', code: OTHER }, { name: 'registry', code: OTHER }]), 'contracts[1].code');
     expect(parseGenesis(base([{ name: 'registry', code: OTHER }], [])).contracts).toHaveLength(1);
   });
+
+  it('rejects a validators contract that cannot hold the validator set (epochs: list<Epoch>)', () => {
+    expectInvalid(base([{ name: 'validators', code: OTHER }]), 'contracts[0].code');
+    const wrongType = toHex(compile('contract validators\nstorage {\n  epochs: list<int>\n}\n').code);
+    expectInvalid(base([{ name: 'other', code: OTHER }, { name: 'validators', code: wrongType }]), 'contracts[1].code');
+  });
 });
 
 describe('buildGenesis: contracts', () => {
@@ -82,6 +88,17 @@ describe('buildGenesis: contracts', () => {
     expect(decode(slot(DEV[4].address)!)).toBe(true);
     expect(slot(DEV[5].address)).toBeUndefined();
     expect(state.getAccount(DEV[2].address).balance).toBe(100n);
+  });
+
+  it('writes the genesis validator set into the validators contract as the epoch from height 0', async () => {
+    const source = 'contract validators\nrecord Member {\n  addr: address\n  publicKey: bytes\n  power: int\n}\nrecord Epoch {\n  from: int\n  members: list<Member>\n}\nstorage {\n  epochs: list<Epoch>\n}\nview fn count() -> int {\n  return len(storage.epochs[0].members)\n}\n';
+    const spec = parseGenesis({ ...base([{ name: 'validators', code: toHex(compile(source).code) }]), validators: [{ publicKey: toHex(DEV[0].publicKey) }, { publicKey: toHex(DEV[1].publicKey), power: 3 }] });
+    const trie = new Trie({ keyLength: 32 });
+    const g = await buildGenesis(spec, trie);
+    const raw = new StateDB(trie.at(g.header.stateRoot)).getStorage(genesisContractAddress('validators'), encode(['epochs']));
+    expect(decode(raw!)).toEqual([
+      { from: 0, members: [{ addr: DEV[0].address, power: 1, publicKey: DEV[0].publicKey }, { addr: DEV[1].address, power: 3, publicKey: DEV[1].publicKey }] },
+    ]);
   });
 
   it('makes the contracts part of the genesis hash', async () => {

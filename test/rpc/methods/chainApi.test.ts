@@ -49,6 +49,7 @@ describe('chain_*', () => {
       consent: '0xa230fca2b36d7e6d2ddda5379849d9d5d7e0b205',
       records: '0xbc43feaf51c6e093ba75da0aefb6bd546226e54c',
       claims: '0x3af7c60c63af06996802ee7d30fe9af6daa9a9cd',
+      validators: '0x1194cbae36b2e57d605c52f3a2bdbcc2663b5aa5',
     });
     expect(info.genesisHash).toMatch(/^0x[0-9a-f]{64}$/);
     expect(info.finalizedHeight).toBe(info.height);
@@ -82,7 +83,14 @@ describe('chain_*', () => {
     const header = await rpc.call<Record<string, unknown>>('chain_getHeader', [1]);
     for (const k of ['hash', 'height', 'prevHash', 'stateRoot', 'txRoot', 'receiptsRoot', 'validatorsHash', 'proposer']) expect(header[k]).toEqual(block[k]);
     expect(await rpc.call('chain_getHeader', [999_999])).toBeNull();
-    expect(await rpc.call('chain_getValidators')).toEqual([{ address: toHex(devKey(0).address), publicKey: toHex(devKey(0).publicKey), power: 1 }]);
+    const genesisSet = [{ address: toHex(devKey(0).address), publicKey: toHex(devKey(0).publicKey), power: 1 }];
+    expect(await rpc.call('chain_getValidators')).toEqual(genesisSet);
+    const info = await rpc.call<{ height: number }>('chain_getInfo');
+    expect(await rpc.call('chain_getValidators', [0])).toEqual(genesisSet);
+    expect(await rpc.call('chain_getValidators', [info.height + 1])).toEqual(genesisSet);
+    await expect(rpc.call('chain_getValidators', [info.height + 1000])).rejects.toMatchObject({ code: -32001, data: { reason: 'unknown_block' } });
+    await expect(rpc.call('chain_getValidators', [-1])).rejects.toMatchObject({ code: -32602 });
+    await expect(rpc.call('chain_getValidators', ['0x00'])).rejects.toMatchObject({ code: -32602 });
   });
 });
 
