@@ -8,7 +8,7 @@ import { DEFAULT_MAX_PER_SENDER } from '../../core/mempool/index.js';
 import { LoadError } from './errors.js';
 import type { RpcConnection } from './rpcConnection.js';
 import { FastSigner } from './signer.js';
-import { TRANSFER_GAS_LIMIT, type Sender, type SetupReceipt, type SetupTx } from './workloads/index.js';
+import { SETUP_WAVE, TRANSFER_GAS_LIMIT, type Sender, type SetupReceipt, type SetupTx } from './workloads/index.js';
 
 /**
  * Txs a sender should have pooled at once: half the mempool's per-sender cap (64), so a slow
@@ -26,8 +26,6 @@ export const MIN_SENDERS = 64;
 export const MAX_SENDERS = 4096;
 /** Funding per sender: 10^7 of the dev accounts' 10^12, enough for 10^7 one-unit load transfers. */
 export const FUND_AMOUNT = 10_000_000;
-/** Funding txs per dev account per wave: under the per-sender cap of 64 with room to spare. */
-const FUND_WAVE = 48;
 /** tx_wait timeout for setup txs: generous for a loaded machine. */
 const SETUP_WAIT_MS = 60_000;
 
@@ -46,12 +44,22 @@ export function createSenders(n: number): Sender[] {
   });
 }
 
-/** A generator that signs and submits setup txs on `rpc`, then waits for each to be final and ok. */
-export function setupSubmitter(rpc: RpcConnection, chainId: string): (txs: SetupTx[]) => Promise<SetupReceipt[]> {
+/**
+ * A generator that signs and submits setup txs, then waits for each to be final and ok. Given
+ * several connections it spreads the work over them (each is paced under the server's
+ * per-connection rate, which bounds a large setup); a signer's txs always go out on one
+ * connection, in nonce order, so none arrives ahead of its predecessor.
+ */
+export function setupSubmitter(rpcs: RpcConnection | readonly RpcConnection[], chainId: string): (txs: SetupTx[]) => Promise<SetupReceipt[]> {
+  const conns: readonly RpcConnection[] = rpcs instanceof Array ? rpcs : [rpcs as RpcConnection];
+  const connOf = new Map<string, RpcConnection>();
+  let next = 0;
   return async (txs) => {
     const hashes: Promise<string>[] = [];
     for (const { from, body } of txs) {
       const signed = from.signer.sign({ chainId, nonce: from.nextNonce++, sender: from.signer.publicKey, ...body });
+      const rpc = connOf.get(from.address) ?? conns[next++ % conns.length];
+      connOf.set(from.address, rpc);
       hashes.push(
         rpc.call<string>('tx_send', ['0x' + signed.bytes.toString('hex')]).catch((e: Error) => {
           throw new LoadError('LOAD_SETUP_FAILED', `setup tx from ${from.address} (${body.method}) refused: ${e.message}`, { method: body.method });
@@ -59,9 +67,9 @@ export function setupSubmitter(rpc: RpcConnection, chainId: string): (txs: Setup
       );
     }
     const receipts = await Promise.all(
-      hashes.map(async (h) => {
+      hashes.map(async (h, i) => {
         const hash = await h;
-        const r = await rpc.call<Omit<SetupReceipt, 'hash'> | null>('tx_wait', [hash, SETUP_WAIT_MS]);
+        const r = await conns[i % conns.length].call<Omit<SetupReceipt, 'hash'> | null>('tx_wait', [hash, SETUP_WAIT_MS]);
         if (r === null) throw new LoadError('LOAD_SETUP_FAILED', `setup tx ${hash} not final within ${SETUP_WAIT_MS} ms`, { hash });
         return { hash, ...r };
       }),
@@ -86,15 +94,19 @@ export async function devSenders(rpc: RpcConnection): Promise<Sender[]> {
 }
 
 /** Funds every sender with FUND_AMOUNT from the dev accounts, in waves under the per-sender cap. */
-export async function fundSenders(rpc: RpcConnection, chainId: string, senders: readonly Sender[], log: (m: string) => void): Promise<void> {
+export async function fundSenders(
+  rpc: RpcConnection,
+  submit: (txs: SetupTx[]) => Promise<SetupReceipt[]>,
+  senders: readonly Sender[],
+  log: (m: string) => void,
+): Promise<void> {
   const devs = await devSenders(rpc);
-  const submit = setupSubmitter(rpc, chainId);
   const perDev = devs.map((_, d) => senders.filter((_, i) => i % devs.length === d));
   const started = performance.now();
   for (let wave = 0; ; wave++) {
     const txs: SetupTx[] = [];
     perDev.forEach((list, d) => {
-      for (const s of list.slice(wave * FUND_WAVE, (wave + 1) * FUND_WAVE)) {
+      for (const s of list.slice(wave * SETUP_WAVE, (wave + 1) * SETUP_WAVE)) {
         txs.push({ from: devs[d], body: { to: fromHex(s.address, 20), method: 'transfer', args: [FUND_AMOUNT], gasLimit: TRANSFER_GAS_LIMIT } });
       }
     });

@@ -94,18 +94,26 @@ function positiveInt(v: string, flag: string, max = 1e9): number {
   return n;
 }
 
+/** A user's value as quoted in an error: cut short, so hostile input cannot flood the message. */
+function shown(v: string): string {
+  return v.length > 40 ? v.slice(0, 40) + '…' : v;
+}
+
 /** Parses `transfer=60,consent=20,claim=20`; a bare name means weight 1. */
 export function parseMix(v: string): MixEntry[] {
   const out: MixEntry[] = [];
   for (const part of v.split(',')) {
     const [name, weightText = '1', extra] = part.trim().split('=');
-    if (extra !== undefined || name === '') throw bad('--mix', `"${part}" is not name=weight`);
+    if (extra !== undefined || name === '') throw bad('--mix', `"${shown(part)}" is not name=weight`);
     if (!(WORKLOAD_NAMES as readonly string[]).includes(name)) {
-      throw bad('--mix', `unknown workload "${name}" (known: ${WORKLOAD_NAMES.join(', ')})`);
+      throw bad('--mix', `unknown workload "${shown(name)}" (known: ${WORKLOAD_NAMES.join(', ')})`);
     }
     if (out.some((e) => e.name === name)) throw bad('--mix', `workload "${name}" appears twice`);
     const weight = Number(weightText);
-    if (!/^\d+(\.\d+)?$/.test(weightText) || !(weight >= 0)) throw bad('--mix', `weight of ${name} must be a non-negative number, got "${weightText}"`);
+    // Number.isFinite: "9" × 400 matches the pattern but is Infinity, which would poison the sender split.
+    if (!/^\d+(\.\d+)?$/.test(weightText) || !Number.isFinite(weight) || weight < 0) {
+      throw bad('--mix', `weight of ${name} must be a finite non-negative number, got "${shown(weightText)}"`);
+    }
     if (weight > 0) out.push({ name: name as WorkloadName, weight });
   }
   if (out.length === 0) throw bad('--mix', 'every weight is 0');

@@ -22,8 +22,8 @@ const RETRY_DELAY_MS = 100;
 /** Attempts before a tx (and so its sender, whose later nonces depend on it) is given up. */
 const MAX_ATTEMPTS = 20;
 /**
- * Finalized txs whose receipts are checked after the run: finality is tracked by block, which
- * says a tx was included, not that it succeeded (a reverted contract call is included too).
+ * Finalized txs per workload whose receipts are checked after the run: finality is tracked by
+ * block, which says a tx was included, not that it succeeded (a reverted call is included too).
  */
 export const RECEIPT_SAMPLE = 200;
 
@@ -35,6 +35,8 @@ export interface RunConfig {
   control: RpcConnection;
   source: TxSource;
   senders: number;
+  /** The workload (group) of each sender, an index into the mix; receipts are sampled per group. */
+  groupOf?: Uint8Array;
   window: number;
   maxPending: number;
   drainMs: number;
@@ -79,8 +81,8 @@ export interface RunResult {
   /** Txs offered, accepted and finalized in each whole second since the start (by event time). */
   series: { offered: number[]; accepted: number[]; finalized: number[] };
   blocks: BlockSeen[];
-  /** A uniform sample (reservoir) of finalized tx hashes, for a receipt check. */
-  finalSample: string[];
+  /** Per workload (group index), a uniform sample (reservoir) of finalized tx hashes, for a receipt check. */
+  finalSample: string[][];
 }
 
 interface Flight {
@@ -108,7 +110,8 @@ class LoadRun {
   readonly #latency = { accept: new Histogram(), included: new Histogram(), final: new Histogram() };
   readonly #rejections = new Map<string, number>();
   readonly #seconds: SecondSample[] = [];
-  readonly #sample: string[] = [];
+  readonly #sample: string[][] = [];
+  readonly #sampleSeen: number[] = [];
   #start = 0;
   #end = 0;
   #cursor = 0;
@@ -265,11 +268,14 @@ class LoadRun {
       this.#flights.delete(h);
       this.#latency.final.record(at - f.intendedAt);
       this.#counts.finalizedTotal++;
-      // Reservoir sampling (Vitter's algorithm R): every finalized tx is equally likely to be checked.
-      if (this.#sample.length < RECEIPT_SAMPLE) this.#sample.push(h);
+      // Reservoir sampling (Vitter's algorithm R): every finalized tx of a workload is equally likely to be checked.
+      const g = this.#cfg.groupOf?.[f.sender] ?? 0;
+      const sample = (this.#sample[g] ??= []);
+      const seen = (this.#sampleSeen[g] = (this.#sampleSeen[g] ?? 0) + 1);
+      if (sample.length < RECEIPT_SAMPLE) sample.push(h);
       else {
-        const r = Math.floor(Math.random() * this.#counts.finalizedTotal);
-        if (r < RECEIPT_SAMPLE) this.#sample[r] = h;
+        const r = Math.floor(Math.random() * seen);
+        if (r < RECEIPT_SAMPLE) sample[r] = h;
       }
       if (at <= this.#end) this.#counts.finalizedInWindow++;
       this.#bump(this.#perSecond.finalized, at);

@@ -1,6 +1,6 @@
 /** One tx phase of a load run: connect, check, fund, set up, pre-sign, run, report. */
 import type { Figure } from '../figure.js';
-import { createSenders, fundSenders, senderCountFor, setupSubmitter } from './accounts.js';
+import { createSenders, devSenders, fundSenders, senderCountFor, setupSubmitter } from './accounts.js';
 import type { LoadOptions, RateSpec } from './args.js';
 import { LoadError } from './errors.js';
 import { runLoad } from './loadgen.js';
@@ -48,17 +48,26 @@ export function connectionsFor(rate: number | 'max', connRate: number): number {
   return Math.max(MIN_CONNECTIONS, Math.ceil(rate / (connRate * CONN_UTILISATION)));
 }
 
-/** Statuses of the receipts of `hashes` (a sample of the finalized txs), with one revert reason. */
-async function checkReceipts(rpc: RpcConnection, hashes: readonly string[]): Promise<ReceiptCheck> {
-  const out: ReceiptCheck = { checked: 0, reverted: 0 };
+/**
+ * Statuses of the receipts of `hashes` (a sample of one workload's finalized txs), the outcomes
+ * its contract reported (an event's `status` field: a claim's paid/partial/denied), and one
+ * revert reason.
+ */
+export async function checkReceipts(rpc: RpcConnection, workload: string, hashes: readonly string[]): Promise<ReceiptCheck> {
+  const out: ReceiptCheck = { workload, checked: 0, reverted: 0, statuses: {}, outcomes: {} };
   await Promise.all(
     hashes.map(async (h) => {
-      const r = await rpc.call<{ status: string; error?: string } | null>('tx_getReceipt', [h]);
+      const r = await rpc.call<{ status: string; error?: string; events?: Array<{ event: string; data: unknown }> } | null>('tx_getReceipt', [h]);
       if (r === null) return;
       out.checked++;
+      out.statuses[r.status] = (out.statuses[r.status] ?? 0) + 1;
       if (r.status !== 'ok') {
         out.reverted++;
         out.example ??= r.error ?? r.status;
+      }
+      for (const e of r.events ?? []) {
+        const status = (e.data as { status?: unknown } | null)?.status;
+        if (typeof status === 'string') out.outcomes[`${e.event} ${status}`] = (out.outcomes[`${e.event} ${status}`] ?? 0) + 1;
       }
     }),
   );
@@ -87,7 +96,10 @@ export async function runTxPhase(
     }
     const nSenders = opts.senders ?? senderCountFor(rate, opts.maxPending);
     const senders = createSenders(nSenders);
-    await fundSenders(control, info.chainId, senders, ctx.log);
+    // The load connections are opened first so that setup can spread over them too.
+    for (let i = 0; i < nConn; i++) conns.push(await RpcConnection.open(ctx.url, { rate: opts.connRate }));
+    const submit = setupSubmitter([control, ...conns], info.chainId);
+    await fundSenders(control, submit, senders, ctx.log);
     const names = assignWorkloads(mix, nSenders);
     const plan: SignerPlan = {
       chainId: info.chainId,
@@ -105,7 +117,15 @@ export async function runTxPhase(
         plan.groupIndex[i] = group.length;
         group.push(senders[i]);
       });
-      const params = await WORKLOADS[entry.name].setup({ rpc: control, info, senders: group, submit: setupSubmitter(control, info.chainId), log: ctx.log });
+      const params = await WORKLOADS[entry.name].setup({
+        rpc: control,
+        info,
+        senders: group,
+        submit,
+        devSenders: () => devSenders(control),
+        newAccounts: createSenders,
+        log: ctx.log,
+      });
       plan.workloads.push({ name: entry.name, groupSize: group.length, params });
     }
     senders.forEach((s, i) => plan.seeds.set(s.seed, i * 32));
@@ -118,7 +138,6 @@ export async function runTxPhase(
     const signStart = performance.now();
     await source.prefill(prefill);
     ctx.log(`pre-signed ${source.signed.toLocaleString('en-US')} txs in ${((performance.now() - signStart) / 1000).toFixed(1)} s`);
-    for (let i = 0; i < nConn; i++) conns.push(await RpcConnection.open(ctx.url, { rate: opts.connRate }));
 
     const pid = ctx.node?.pid ?? ctx.nodePid;
     const own = spec.durationMs !== undefined ? ` for ${durationMs / 1000} s` : '';
@@ -134,6 +153,7 @@ export async function runTxPhase(
       control,
       source,
       senders: nSenders,
+      groupOf: plan.workloadOf,
       window: opts.window,
       maxPending: opts.maxPending,
       drainMs: opts.drainMs,
@@ -142,7 +162,8 @@ export async function runTxPhase(
       ...(opts.progress ? { onSecond: (s) => console.log(progressLine(s)) } : {}),
     });
     const cpu = process.cpuUsage(cpuStart);
-    const receipts = await checkReceipts(control, result.finalSample);
+    const receipts: ReceiptCheck[] = [];
+    for (const [w, entry] of mix.entries()) receipts.push(await checkReceipts(control, entry.name, result.finalSample[w] ?? []));
     const medical = mix.some((e) => e.name !== 'transfer');
     const figures = reportPhase(
       {

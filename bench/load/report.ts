@@ -16,10 +16,16 @@ const RATE_WINDOW_S = 5;
 /** RSS growth is judged after the first minute (issue 9), or over the second half of shorter runs. */
 const RSS_SETTLE_MS = 60_000;
 
-/** Receipts checked after the run (a sample of the finalized txs). */
+/** Receipts of one workload checked after the run (a sample of its finalized txs). */
 export interface ReceiptCheck {
+  workload: string;
   checked: number;
+  /** Checked receipts that are not `ok`. */
   reverted: number;
+  /** Checked receipts by status. */
+  statuses: Record<string, number>;
+  /** Outcomes contracts reported as an event's `status`, e.g. "ClaimAdjudicated paid". */
+  outcomes: Record<string, number>;
   /** One revert reason, to say why. */
   example?: string;
 }
@@ -37,7 +43,8 @@ export interface PhaseInfo {
   nodeBlocks?: NodeBlockLine[];
   /** CPU the generator used during the phase, percent of one core. */
   generatorCpuPercent: number;
-  receipts: ReceiptCheck;
+  /** One per workload of the mix. */
+  receipts: ReceiptCheck[];
 }
 
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
@@ -105,9 +112,19 @@ export function reportPhase(p: PhaseInfo, r: RunResult): Figure[] {
     p99.target = `<= ${fmt(p.targets.p99FinalMs)} ms (issue 9)`;
     p99.met = p99.median <= p.targets.p99FinalMs;
   }
-  if (p.receipts.reverted > 0) {
+  for (const rc of p.receipts) {
+    if (rc.checked === 0) continue;
     // Reverted txs are included and final but did not do their work: they must not pass as throughput.
-    figures.push(figure(name(`reverted receipts (of ${p.receipts.checked} sampled)`), 'tx', [p.receipts.reverted], { higherIsBetter: false }));
+    const ok = { ...figure(name(`${rc.workload} sampled receipts ok`), '%', [(100 * (rc.checked - rc.reverted)) / rc.checked]), repeats: rc.checked };
+    figures.push(ok);
+    if (rc.reverted > 0) figures.push(figure(name(`${rc.workload} reverted receipts (of ${rc.checked} sampled)`), 'tx', [rc.reverted], { higherIsBetter: false }));
+    // A claim adjudicated but not paid takes a shorter path through the contract: say how many did.
+    const adjudicated = Object.entries(rc.outcomes).filter(([k]) => k.startsWith('ClaimAdjudicated '));
+    if (adjudicated.length > 0) {
+      const paid = rc.outcomes['ClaimAdjudicated paid'] ?? 0;
+      const total = adjudicated.reduce((a, [, n]) => a + n, 0);
+      figures.push({ ...figure(name(`${rc.workload} sampled claims paid in full`), '%', [(100 * paid) / total]), repeats: total });
+    }
   }
   for (const [reason, n] of [...r.rejections].sort((a, b) => b[1] - a[1])) {
     figures.push(figure(name(`rejected: ${reason}`), 'tx', [n], { higherIsBetter: false }));
@@ -137,8 +154,12 @@ export function reportPhase(p: PhaseInfo, r: RunResult): Figure[] {
     `    rejections (attempts): ${rej || 'none'}; after the drain: ${fmt(r.lost)} accepted but not final, ${fmt(r.unanswered)} never answered; ` +
       `abandoned: ${fmt(r.abandoned)}; signer-behind ticks: ${fmt(r.signerStalls)}`,
   );
-  const why = p.receipts.example ? ` — e.g. ${p.receipts.example}` : '';
-  console.log(`    receipts of ${p.receipts.checked} sampled final txs: ${p.receipts.checked - p.receipts.reverted} ok, ${p.receipts.reverted} reverted${why}`);
+  for (const rc of p.receipts) {
+    const counts = (o: Record<string, number>) => Object.entries(o).sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${fmt(n)}`).join(', ');
+    const outcomes = Object.keys(rc.outcomes).length > 0 ? `; outcomes: ${counts(rc.outcomes)}` : '';
+    const why = rc.example ? ` — e.g. ${rc.example}` : '';
+    console.log(`    ${rc.workload} receipts, ${fmt(rc.checked)} sampled final txs: ${counts(rc.statuses) || 'none'}${outcomes}${why}`);
+  }
   if (nodeSamples.length > 0) {
     const s = rssSlope(nodeSamples);
     const cpu = figures.find((f) => f.name === name('node CPU'))!;

@@ -1,9 +1,8 @@
 /**
  * Tx factories by workload name, imported by the signer threads. Pure functions of their
- * inputs (see types.ts); a workload whose contract does not exist yet has a factory that
- * throws, which is never reached because `requireWorkloads` refuses the mix first.
+ * inputs (see types.ts): a sender's k-th tx is the same whichever thread signs it.
  */
-import { LoadError } from '../errors.js';
+import { sha256 } from '../../../core/crypto/index.js';
 import type { FactoryParams, TxFactory, WorkloadName } from './types.js';
 
 /**
@@ -70,16 +69,89 @@ const consent: TxFactory = (params, sender, k) => {
   };
 };
 
-function notWritten(name: WorkloadName): TxFactory {
-  return () => {
-    throw new LoadError('LOAD_WORKLOAD_NOT_IMPLEMENTED', `the ${name} tx factory is not written yet (bench/load/workloads/${name}.ts)`, { workload: name });
-  };
+/** Category and device of a load record anchor; consent for the category is granted in setup. */
+export const RECORD_CATEGORY = CONSENT_CATEGORY;
+export const RECORD_DEVICE = 'load-analyser';
+/** Purpose records.anchor checks consent for (genesis/contracts/records.mc). */
+export const RECORD_PURPOSE = 'TREAT';
+
+/**
+ * A distinct 32-byte "content hash" per (run, workload, sender, k): records.anchor refuses a hash
+ * anchored before, so every run uses its own `salt`, and `tag` keeps the record and claim
+ * workloads' hashes apart. A SHA-256 digest, as a real anchor's would be.
+ */
+export function loadHash(salt: Uint8Array, tag: number, senderIndex: number, k: number): Uint8Array {
+  const b = new Uint8Array(13);
+  const v = new DataView(b.buffer);
+  b[0] = tag;
+  v.setUint32(1, senderIndex);
+  v.setUint32(5, Math.floor(k / 2 ** 32));
+  v.setUint32(9, k >>> 0);
+  return sha256(salt, b);
+}
+/** Tags of loadHash. */
+export const RECORD_HASH_TAG = 1;
+export const CLAIM_HASH_TAG = 2;
+
+/** Params of the record factory: each practitioner (sender) anchors records of its own patient. */
+export interface RecordParams extends FactoryParams {
+  records: Uint8Array;
+  /** The patient of each sender, by group index (each granted that sender consent in setup). */
+  patients: Uint8Array[];
+  salt: Uint8Array;
+  gasLimit: number;
 }
 
-/** The factory of each workload. */
-export const FACTORIES: Readonly<Record<WorkloadName, TxFactory>> = {
-  transfer,
-  consent,
-  record: notWritten('record'),
-  claim: notWritten('claim'),
+/** A practitioner anchors a fresh lab result of its patient: records.anchor, consent checked. */
+const record: TxFactory = (params, sender, k) => {
+  const p = params as RecordParams;
+  return {
+    to: p.records,
+    method: 'anchor',
+    args: [p.patients[sender.index], loadHash(p.salt, RECORD_HASH_TAG, sender.index, k), RECORD_CATEGORY, RECORD_DEVICE],
+    gasLimit: p.gasLimit,
+  };
 };
+
+/** The one line item of a load claim: an office visit (CPT 99213), covered with a 20% copay. */
+export const CLAIM_CODE = '99213';
+export const CLAIM_AMOUNT = 100;
+/**
+ * Service date of a sender's k-th claim: claims refuses an item already claimed for the same
+ * (patient, code, date) as a duplicate, so each claim of a sender (whose patient is its own) has
+ * its own date. Dates below this base are free for the setup's probe claim.
+ */
+export const CLAIM_DATE_BASE = 1_767_225_600_000;
+
+/** Params of the claim factory: each provider (sender) claims on its own patient's policy. */
+export interface ClaimParams extends FactoryParams {
+  claims: Uint8Array;
+  /** Run-unique prefix of policy and claim ids (claims refuses an id used before). */
+  runId: string;
+  salt: Uint8Array;
+  gasLimit: number;
+}
+
+/** The policy id of a sender's patient (at most 64 characters: claims' MAX_ID). */
+export function claimPolicyId(runId: string, senderIndex: number): string {
+  return `${runId}-P${senderIndex}`;
+}
+
+/** A provider submits a fresh claim, adjudicated and paid in the same tx: claims.submitClaim. */
+const claim: TxFactory = (params, sender, k) => {
+  const p = params as ClaimParams;
+  return {
+    to: p.claims,
+    method: 'submitClaim',
+    args: [
+      `${p.runId}-C${sender.index}-${k}`,
+      claimPolicyId(p.runId, sender.index),
+      [[CLAIM_CODE, CLAIM_AMOUNT, CLAIM_DATE_BASE + k]],
+      loadHash(p.salt, CLAIM_HASH_TAG, sender.index, k),
+    ],
+    gasLimit: p.gasLimit,
+  };
+};
+
+/** The factory of each workload. */
+export const FACTORIES: Readonly<Record<WorkloadName, TxFactory>> = { transfer, consent, record, claim };

@@ -78,8 +78,15 @@ export interface SetupContext {
   info: ChainInfo;
   /** This workload's senders, fresh and already funded. */
   senders: Sender[];
-  /** Signs, sends and waits for final receipts of setup txs; throws LOAD_SETUP_FAILED on a refusal or revert. */
+  /**
+   * Signs, sends and waits for final receipts of setup txs, all at once; throws LOAD_SETUP_FAILED
+   * on a refusal or revert. Keep each signer under the mempool's per-sender cap (setupWaves.ts).
+   */
   submit(txs: SetupTx[]): Promise<SetupReceipt[]>;
+  /** The chain's dev accounts (dev 0 is the dev genesis regulator) with their current nonces. */
+  devSenders(): Promise<Sender[]>;
+  /** `n` fresh, unfunded accounts (there are no fees, design §4: only transfers need a balance). */
+  newAccounts(n: number): Sender[];
   log(message: string): void;
 }
 
@@ -88,8 +95,6 @@ export interface Workload {
   readonly name: WorkloadName;
   /** Contracts it needs in chain_getInfo().contracts, checked before any account is funded. */
   readonly requires: readonly string[];
-  /** Set while the workload's setup and factory are not written: what they will do (refused up front). */
-  readonly unwritten?: string;
   /** Prepares the chain for this workload's senders; returns its factory params. */
   setup(ctx: SetupContext): Promise<FactoryParams>;
 }

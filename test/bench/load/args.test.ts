@@ -33,6 +33,19 @@ describe('parseLoadArgs', () => {
     expect([o.durationMs, o.connections]).toEqual([60_000, 8]);
   });
 
+  it('parses the medical workloads, bare names as weight 1 and weight 0 as left out', () => {
+    const mix = (v: string) => (parseLoadArgs(['--mix', v]).mode as { mix: unknown }).mix;
+    expect(mix('consent=34,record=33,claim=33')).toEqual([
+      { name: 'consent', weight: 34 },
+      { name: 'record', weight: 33 },
+      { name: 'claim', weight: 33 },
+    ]);
+    expect(mix('record, claim=2.5 ,transfer=0')).toEqual([
+      { name: 'record', weight: 1 },
+      { name: 'claim', weight: 2.5 },
+    ]);
+  });
+
   it('defaults to a closed-loop transfer run and parses spawn, phases and call modes', () => {
     const o = parseLoadArgs(['--spawn', '--rate', 'max,80%', '--node-args', '--cpu-prof --cpu-prof-dir /tmp/p', '--conn-rate', 'off']);
     expect(o.target).toEqual({ kind: 'spawn', blockMs: DEFAULT_SPAWN_BLOCK_MS, nodeArgs: ['--cpu-prof', '--cpu-prof-dir', '/tmp/p'] });
@@ -58,6 +71,14 @@ describe('parseLoadArgs', () => {
     ['a repeated workload', ['--mix', 'transfer=50,transfer=50'], /appears twice/],
     ['a bad weight', ['--mix', 'transfer=lots'], /weight of transfer/],
     ['an all-zero mix', ['--mix', 'transfer=0'], /every weight is 0/],
+    ['a negative weight of a medical workload', ['--mix', 'claim=-5'], /weight of claim must be a finite non-negative number, got "-5"/],
+    ['an exponent weight', ['--mix', 'record=1e3'], /weight of record must be/],
+    ['an empty weight', ['--mix', 'record='], /weight of record must be/],
+    ['an infinite weight', ['--mix', `claim=${'9'.repeat(400)}`], /weight of claim must be a finite non-negative number, got "9{40}…"/],
+    ['a repeated medical workload', ['--mix', 'record=33,claim=33,record=34'], /workload "record" appears twice/],
+    ['a plural or capitalised name', ['--mix', 'claims=50,Record=50'], /unknown workload "claims" \(known: transfer, consent, record, claim\)/],
+    ['a name with a second "="', ['--mix', 'claim=1=2'], /"claim=1=2" is not name=weight/],
+    ['an oversized unknown name, cut short in the message', ['--mix', 'x'.repeat(100_000)], /unknown workload "x{40}…" \(known/],
     ['a bad duration', ['--duration', '10 minutes'], /not a duration/],
     ['a non-integer connection count', ['--connections', '2.5'], /--connections: expected an integer/],
     ['--spawn with --url', ['--spawn', '--url', 'ws://x:1'], /conflicts with --spawn/],
@@ -99,10 +120,14 @@ describe('workload availability', () => {
     );
   });
 
-  it('says what is unwritten when the contract exists', async () => {
+  it('accepts every workload when the chain has the four medical contracts, and names each one a workload misses', async () => {
     const all = { ...info, contracts: Object.fromEntries(['consent', 'claims', 'registry', 'records'].map((c) => [c, '0x' + '11'.repeat(20)])) };
-    expect(() => requireWorkloads(['consent'], all)).not.toThrow();
-    expect(() => requireWorkloads(['claim'], all)).toThrow(/claim workload: the chain has claims at 0x1111.*not written yet/);
+    expect(() => requireWorkloads(['transfer', 'consent', 'record', 'claim'], all)).not.toThrow();
+    const without = (c: string) => ({ ...all, contracts: Object.fromEntries(Object.entries(all.contracts).filter(([k]) => k !== c)) });
+    expect(() => requireWorkloads(['record'], without('records'))).toThrow('record workload needs the records contract: chain_getInfo().contracts.records is missing');
+    expect(() => requireWorkloads(['record'], without('registry'))).toThrow('record workload needs the registry contract');
+    expect(() => requireWorkloads(['claim'], without('consent'))).toThrow('claim workload needs the consent contract');
+    expect(() => requireWorkloads(['claim'], { ...all, contracts: { ...all.contracts, claims: '' } })).toThrow('claim workload needs the claims contract');
     await expect(contractCall(undefined as never, all, 'claims', 'getPolicy')).rejects.toThrow(/claims.getPolicy: .* not written yet/);
   });
 
@@ -112,5 +137,7 @@ describe('workload availability', () => {
     expect(names.filter((n) => n === 'claim')).toHaveLength(20);
     expect(names.slice(0, 5)).toContain('consent'); // interleaved, not in blocks
     expect(new Set(assignWorkloads([{ name: 'transfer', weight: 1000 }, { name: 'claim', weight: 1 }], 10))).toEqual(new Set(['transfer', 'claim']));
+    const medical = assignWorkloads([{ name: 'consent', weight: 34 }, { name: 'record', weight: 33 }, { name: 'claim', weight: 33 }], 625);
+    expect(['consent', 'record', 'claim'].map((w) => medical.filter((n) => n === w).length)).toEqual([213, 206, 206]);
   });
 });

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { toHex } from '../../../../core/encoding/index.js';
+import {
+  CLAIM_AMOUNT,
+  CLAIM_CODE,
+  CLAIM_DATE_BASE,
+  CLAIM_HASH_TAG,
+  claimPolicyId,
+  FACTORIES,
+  loadHash,
+  RECORD_CATEGORY,
+  RECORD_HASH_TAG,
+  type ClaimParams,
+  type RecordParams,
+} from '../../../../bench/load/workloads/factories.js';
+
+const salt = new Uint8Array(8).fill(7);
+const records = new Uint8Array(20).fill(1);
+const claims = new Uint8Array(20).fill(2);
+const patients = [new Uint8Array(20).fill(3), new Uint8Array(20).fill(4)];
+const recordParams: RecordParams = { records, patients, salt, gasLimit: 10_000 };
+const claimParams: ClaimParams = { claims, runId: 'L0707070707070707', salt, gasLimit: 20_000 };
+
+describe('record and claim tx factories', () => {
+  it("a practitioner anchors a fresh 32-byte hash of its own patient's lab data", () => {
+    const tx = FACTORIES.record(recordParams, { index: 1, groupSize: 2 }, 5);
+    expect(tx).toMatchObject({ to: records, method: 'anchor', gasLimit: 10_000 });
+    expect(tx.args[0]).toBe(patients[1]);
+    expect(tx.args[1]).toEqual(loadHash(salt, RECORD_HASH_TAG, 1, 5));
+    expect((tx.args[1] as Uint8Array).length).toBe(32);
+    expect(tx.args[2]).toBe(RECORD_CATEGORY);
+  });
+
+  it('a provider claims one covered item on its own policy, with a fresh claim id and service date', () => {
+    const tx = FACTORIES.claim(claimParams, { index: 1, groupSize: 2 }, 5);
+    expect(tx).toMatchObject({ to: claims, method: 'submitClaim', gasLimit: 20_000 });
+    expect(tx.args).toEqual(['L0707070707070707-C1-5', claimPolicyId('L0707070707070707', 1), [[CLAIM_CODE, CLAIM_AMOUNT, CLAIM_DATE_BASE + 5]], loadHash(salt, CLAIM_HASH_TAG, 1, 5)]);
+  });
+
+  it('never repeats a record hash, claim id or (patient, service date) across senders, k, workloads and runs', () => {
+    const hashes = new Set<string>();
+    const ids = new Set<string>();
+    const dates = new Set<string>();
+    for (const s of [salt, new Uint8Array(8).fill(8)]) {
+      const runId = 'L' + toHex(s).slice(2);
+      for (let index = 0; index < 20; index++) {
+        for (const k of [0, 1, 2, 255, 256, 2 ** 32 - 1, 2 ** 32, 2 ** 40 + 1]) {
+          hashes.add(toHex(loadHash(s, RECORD_HASH_TAG, index, k)));
+          hashes.add(toHex(loadHash(s, CLAIM_HASH_TAG, index, k)));
+          const c = FACTORIES.claim({ ...claimParams, runId, salt: s }, { index, groupSize: 20 }, k);
+          ids.add(c.args[0] as string);
+          dates.add(`${c.args[1] as string}/${(c.args[2] as [[string, number, number]])[0][2]}`);
+        }
+      }
+    }
+    expect([hashes.size, ids.size, dates.size]).toEqual([2 * 2 * 20 * 8, 2 * 20 * 8, 2 * 20 * 8]);
+  });
+
+  it("keeps ids within claims.mc's 64-character limit for the largest sender index and any k a run reaches (2^40)", () => {
+    const tx = FACTORIES.claim(claimParams, { index: 0xfffffffe, groupSize: 0xffffffff }, 2 ** 40);
+    expect((tx.args[0] as string).length).toBeLessThanOrEqual(64);
+    expect((tx.args[1] as string).length).toBeLessThanOrEqual(64);
+    expect(Number.isSafeInteger((tx.args[2] as [[string, number, number]])[0][2])).toBe(true);
+  });
+});
