@@ -1,5 +1,6 @@
 import { signVote, VOTE_PRECOMMIT, type Commit } from '../core/block/index.js';
 import type { BuiltBlock, Chain } from '../core/chain/index.js';
+import { equalBytes } from '../core/encoding/index.js';
 import type { Mempool } from '../core/mempool/index.js';
 import type { KeyPair } from './keyFile.js';
 import type { Logger } from './logger.js';
@@ -31,6 +32,7 @@ export class BlockProducer {
   readonly #logger: Logger;
   readonly #onCommitted: (built: BuiltBlock, commit: Commit) => void;
   readonly #writes: SerialQueue;
+  readonly #onSetChanged: (() => void) | undefined;
   #timer: NodeJS.Timeout | undefined;
   #inProgress: Promise<void> | undefined;
   #lastBlockAt = Date.now();
@@ -46,6 +48,8 @@ export class BlockProducer {
       logger: Logger;
       writes: SerialQueue;
       onCommitted: (b: BuiltBlock, commit: Commit) => void;
+      /** Called once when governance makes the next block's set other than this key alone (production has stopped). */
+      onSetChanged?: () => void;
     },
   ) {
     this.#opts = opts;
@@ -56,6 +60,7 @@ export class BlockProducer {
     this.#logger = deps.logger;
     this.#onCommitted = deps.onCommitted;
     this.#writes = deps.writes;
+    this.#onSetChanged = deps.onSetChanged;
   }
 
   /** Starts the production loop. */
@@ -77,11 +82,27 @@ export class BlockProducer {
     const candidates = this.#mempool.pending(this.#chain.spec.blockGasLimit);
     if (candidates.length === 0 && Date.now() - this.#lastBlockAt < this.#opts.emptyBlockMs) return;
     try {
-      await this.#writes.run(() => this.produce(candidates));
+      await this.#writes.run(async () => {
+        if (this.#stopped) return;
+        if (!this.#soleValidator()) {
+          // Governance grew (or replaced) the set: its blocks need consensus, not this loop.
+          this.#stopped = true;
+          this.#logger.info('the validator set is no longer this node alone: block production stops', { height: this.#chain.head.height + 1, validators: this.#chain.validators.length });
+          this.#onSetChanged?.();
+          return;
+        }
+        await this.produce(candidates);
+      });
     } catch (e) {
       // A failed block leaves the head unchanged (nothing was written); the next tick retries.
       this.#logger.error('block production failed', { height: this.#chain.head.height + 1 }, e);
     }
+  }
+
+  /** Whether the next block's set is exactly this node's key (at the index it signs with). */
+  #soleValidator(): boolean {
+    const set = this.#chain.validators;
+    return set.length === 1 && this.#index === 0 && equalBytes(set[0].address, this.#key.address);
   }
 
   /** Builds, signs and commits one block from `candidates`. */

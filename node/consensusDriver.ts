@@ -6,7 +6,8 @@
  * leaves), gossiping, scheduling timeouts and committing decided blocks.
  */
 import { decodeBlock, encodeBlock, headerHash, type Block } from '../core/block/index.js';
-import type { BuiltBlock, Chain, VerifySigs } from '../core/chain/index.js';
+import { sameValidators, type BuiltBlock, type Chain, type VerifySigs } from '../core/chain/index.js';
+import type { Validator } from '../core/block/index.js';
 import {
   checkSign,
   decodeProposal,
@@ -105,10 +106,10 @@ export class ConsensusDriver {
     this.#feed({ type: 'start' });
   }
 
-  /** Re-initialises at the chain head after block sync moved it (the machine's height is behind). */
+  /** Re-initialises at the chain head after block sync moved it (the machine's height is behind or its set is stale). */
   resync(): void {
     void this.#events.run(async () => {
-      if (this.#stopped || this.#state.height > this.#d.chain.head.height) return;
+      if (this.#stopped || (this.#state.height > this.#d.chain.head.height && !this.#setChanged())) return;
       this.#blocks = new Map();
       this.#state = this.#initAtHead();
       await this.#apply({ type: 'start' });
@@ -142,8 +143,12 @@ export class ConsensusDriver {
     }
     if (!equalBytes(headerHash(block.header), proposal.blockHash)) throw new P2PError('P2P_BAD_FRAME', 'proposal block does not match its hash', 'penalize');
     if (proposal.height < this.#state.height) return; // late: decided already
-    const check = proposalSigCheck(chain.spec.chainId, proposal, chain.validators);
-    if (!check || !(await this.#d.verifySigs([check]))[0]) throw new P2PError('P2P_BAD_FRAME', 'bad proposal signature', 'penalize');
+    const { set, sure } = this.#setOf(proposal.height);
+    const check = proposalSigCheck(chain.spec.chainId, proposal, set);
+    if (!check || !(await this.#d.verifySigs([check]))[0]) {
+      if (!sure) return; // signed by a set not known here yet: not the peer's fault
+      throw new P2PError('P2P_BAD_FRAME', 'bad proposal signature', 'penalize');
+    }
     this.#d.network.relay({ kind: 'proposal', proposal: proposalBytes, block: blockBytes }, peer);
     this.#feed({ type: 'proposal', proposal }, () => {
       // Keep blocks of this height and the next (proposals for h+1 can arrive before h commits).
@@ -165,8 +170,12 @@ export class ConsensusDriver {
       throw new P2PError('P2P_BAD_FRAME', `bad vote: ${(e as Error).message}`, 'penalize');
     }
     if (vote.height < this.#state.height - 1) return;
-    const check = voteSigCheck(chain.spec.chainId, vote, chain.validators);
-    if (!check || !(await this.#d.verifySigs([check]))[0]) throw new P2PError('P2P_BAD_FRAME', 'bad vote signature', 'penalize');
+    const { set, sure } = this.#setOf(vote.height);
+    const check = voteSigCheck(chain.spec.chainId, vote, set);
+    if (!check || !(await this.#d.verifySigs([check]))[0]) {
+      if (!sure) return;
+      throw new P2PError('P2P_BAD_FRAME', 'bad vote signature', 'penalize');
+    }
     this.#d.network.relay({ kind: 'vote', vote: voteBytes }, peer);
     this.#feed({ type: 'vote', vote });
   }
@@ -210,6 +219,14 @@ export class ConsensusDriver {
       for (const action of result.actions) {
         const follow = await this.#perform(action);
         if (follow) queue = queue.concat(follow);
+        if (action.type === 'commit' && this.#setChanged()) {
+          // Governance changed the set of the next height: the machine moved on with the old
+          // one, so restart it with the new set (this node may have joined or left it).
+          this.#d.logger.info('validator set changed', { height: this.#state.height, validators: this.#d.chain.validators.length });
+          this.#state = this.#initAtHead();
+          queue = [{ type: 'start' }];
+          break;
+        }
       }
     }
   }
@@ -282,6 +299,21 @@ export class ConsensusDriver {
         });
         return;
     }
+  }
+
+  /**
+   * The validator set that signs `height`: known up to head + 2; further ahead (this node is
+   * behind) the latest known one, which `sure: false` marks as a guess.
+   */
+  #setOf(height: number): { set: readonly Validator[]; sure: boolean } {
+    const known = this.#d.chain.head.height + 2;
+    return { set: this.#d.chain.validatorsAt(Math.min(height, known)), sure: height <= known };
+  }
+
+  /** True when the machine runs the head's next height with a set other than that height's. */
+  #setChanged(): boolean {
+    const { chain } = this.#d;
+    return this.#state.height === chain.head.height + 1 && !sameValidators(this.#state.validators, chain.validators);
   }
 
   /** SafetyGuard: refuse conflicting signatures; persist the record before the signature is used. */

@@ -73,10 +73,13 @@ interface NodeParts {
   store: ChainStore;
   pool: SigVerifyPool;
   producer: BlockProducer | undefined;
-  driver: ConsensusDriver | undefined;
+  /** The consensus driver, once the chain has more than one validator (it may start later). */
+  driver: () => ConsensusDriver | undefined;
   logger: Logger;
   waiters: TxWaiters;
   writes: SerialQueue;
+  /** Marks the node as stopping, so no driver starts during shutdown. */
+  onStop: () => void;
 }
 
 /**
@@ -151,12 +154,17 @@ export class MedchainNode {
       sigPoolPending: () => pool.stats.pending,
       rpcConnections: () => rpc.stats().connections,
     });
+    let startDriver: () => void = () => {};
+    let started = false; // the driver starts late only once the node is up, never while stopping
+    let stopping = false;
     const onCommitted = (built: BuiltBlock, _commit: Commit | null) => {
       metrics.blockCommitted(built.included.length);
       mempool.removeCommitted(built.included.map((e) => e.hash));
       waiters.committed(built.included.map((e) => toHex(e.hash)));
       publish(hub, built);
       network?.broadcast({ kind: 'status', height: built.block.header.height, headHash: built.hash });
+      // Governance may have grown the set of the next height beyond one validator.
+      startDriver();
     };
     if (config.p2pPort !== undefined) {
       const nodeKey = config.key ?? newKeyPair();
@@ -176,12 +184,19 @@ export class MedchainNode {
           driver?.resync();
         },
       });
-      // A multi-validator chain runs Tendermint; a single validator keeps the instant producer below.
-      if (chain.validators.length > 1) {
-        const net = network;
-        const behind = () => net.readyPeers().some((p) => p.height > chain.head.height + 1);
-        driver = new ConsensusDriver({ chain, mempool, network, key: config.key, verifySigs, writes, logger, blockMs: config.blockMs, behind, onCommitted: (b) => onCommitted(b, null) });
-      }
+      // A multi-validator chain runs Tendermint; a single validator keeps the instant producer
+      // below until governance grows the set (then every node with p2p runs the driver).
+      const net = network;
+      const behind = () => net.readyPeers().some((p) => p.height > chain.head.height + 1);
+      const makeDriver = () =>
+        new ConsensusDriver({ chain, mempool, network: net, key: config.key, verifySigs, writes, logger, blockMs: config.blockMs, behind, onCommitted: (b) => onCommitted(b, null) });
+      if (chain.validators.length > 1) driver = makeDriver();
+      startDriver = () => {
+        if (driver || !started || stopping || chain.validators.length <= 1) return;
+        driver = makeDriver();
+        logger.info('consensus', { validators: chain.validators.length, validatorIndex: driver.selfIndex, height: chain.head.height + 1 });
+        driver.start();
+      };
     }
 
     const methods = new MethodTable({ title: 'medchain JSON-RPC', version: VERSION });
@@ -214,13 +229,20 @@ export class MedchainNode {
     );
     const validatorIndex = config.key ? chain.validators.findIndex((v) => equalBytes(v.address, config.key!.address)) : -1;
     const single = chain.validators.length === 1 && validatorIndex === 0;
+    const onSetChanged = () => {
+      if (!network) logger.error('the validator set grew beyond this node, which runs no p2p: restart it with --p2p-port and peers to take part in consensus', { height: chain.head.height + 1 });
+      startDriver();
+    };
     const producer = single
       ? new BlockProducer(
           { blockMs: config.blockMs, emptyBlockMs: config.emptyBlockMs ?? DEFAULT_EMPTY_BLOCK_MS },
-          { chain, mempool, key: config.key!, validatorIndex, logger, writes, onCommitted },
+          { chain, mempool, key: config.key!, validatorIndex, logger, writes, onCommitted, onSetChanged },
         )
       : undefined;
-    const node = new MedchainNode({ chain, mempool, rpc, hub, network }, { store, pool, producer, driver, logger, waiters, writes });
+    const node = new MedchainNode(
+      { chain, mempool, rpc, hub, network },
+      { store, pool, producer, driver: () => driver, logger, waiters, writes, onStop: () => (stopping = true) },
+    );
     try {
       const addr = await rpc.listen();
       logger.info('rpc listening', { url: `ws://${addr.address}:${addr.port}`, http: `http://${addr.address}:${addr.port}` });
@@ -243,14 +265,16 @@ export class MedchainNode {
       driver.start();
     } else if (!single) logger.info('following the chain: this node does not produce blocks');
     producer?.start();
+    started = true;
     return node;
   }
 
   /** Stops block production (finishing the block in progress), p2p, RPC, the pool and the store. */
   async stop(): Promise<void> {
     const p = this.#parts;
+    p.onStop();
     await p.producer?.stop();
-    await p.driver?.stop();
+    await p.driver()?.stop();
     await this.network?.stop();
     p.waiters.close();
     await this.rpc.close();

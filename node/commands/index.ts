@@ -8,6 +8,7 @@ import { devCommand, startCommand } from './run.js';
 import { statusCommand } from './status.js';
 import { testnetCommand } from './testnet.js';
 import { txCommand } from './tx.js';
+import { validatorsCommand } from './validators.js';
 
 /** Every `medchain` command, in the order `help` lists them. Add new commands here. */
-export const COMMANDS: readonly Command[] = [devCommand, startCommand, initCommand, testnetCommand, keysCommand, txCommand, contractCommand, queryCommand, statusCommand, demoCommand];
+export const COMMANDS: readonly Command[] = [devCommand, startCommand, initCommand, testnetCommand, keysCommand, txCommand, validatorsCommand, contractCommand, queryCommand, statusCommand, demoCommand];

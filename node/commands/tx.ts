@@ -15,7 +15,8 @@ const MAX_GAS = Number.MAX_SAFE_INTEGER;
 const MAX_AMOUNT = 2n ** 64n - 1n;
 const ADDRESS_RE = /^0x[0-9a-fA-F]{40}$/;
 
-const COMMON_OPTIONS = {
+/** The signing, node and waiting flags every tx-sending command takes. */
+export const COMMON_OPTIONS = {
   to: { type: 'string' },
   key: { type: 'string' },
   dev: { type: 'string' },
@@ -25,7 +26,8 @@ const COMMON_OPTIONS = {
   timeout: { type: 'string' },
 } as const;
 
-const COMMON_USAGE = [
+/** Usage lines of COMMON_OPTIONS. */
+export const COMMON_USAGE = [
   '    --key <file> | --dev <i>  sign with a key file, or with dev account i (0..9)',
   `    --rpc <url>           the node (default ${DEFAULT_RPC_URL})`,
   '    --gas <n>             gas limit (default 1000000)',
@@ -33,7 +35,8 @@ const COMMON_USAGE = [
   `    --timeout <ms>        how long --wait waits (default ${DEFAULT_WAIT_MS})`,
 ];
 
-type CommonValues = { [K in keyof typeof COMMON_OPTIONS]?: K extends 'wait' ? boolean : string };
+/** Parsed COMMON_OPTIONS. */
+export type CommonValues = { [K in keyof typeof COMMON_OPTIONS]?: K extends 'wait' ? boolean : string };
 
 /** The signing key named by `--key <file>` or `--dev <i>` (exactly one). */
 function signerFlag(v: CommonValues): ClientKey {
@@ -56,7 +59,7 @@ function amountFlag(v: string | undefined): number | bigint {
 }
 
 /** Sends what `build` makes; prints the hash, or with --wait the receipt. */
-async function sendTx(v: CommonValues, build: (b: TxBuilder) => Promise<BuiltTx>): Promise<number> {
+export async function sendTx(v: CommonValues, build: (b: TxBuilder) => Promise<BuiltTx>): Promise<number> {
   const key = signerFlag(v);
   const url = rpcUrlFlag(v.rpc);
   const gasLimit = v.gas === undefined ? undefined : intFlag(v.gas, '--gas', 0, 1, MAX_GAS);
