@@ -110,7 +110,7 @@ export function verify(signature: Uint8Array, message: Uint8Array, publicKey: Ui
   if (!(message instanceof Uint8Array)) return false;
   if (!checkAcceptanceRule(signature, publicKey)) return false;
   try {
-    return nativeVerify(null, message, keyObjects.get(publicKey), signature);
+    return nativeVerify(null, message, keyObjects.keyFor(publicKey), signature);
   } catch {
     // OpenSSL refusing the key or signature is a rejection, not an error of ours: the
     // arguments' types and lengths were checked above.

@@ -16,6 +16,11 @@ describe('speccheck 0-11 under medchain’s acceptance rule', () => {
     expect(verify(c.signature, c.message, c.publicKey)).toBe(SPECCHECK_EXPECTED[i]);
   });
 
+  it.each(SPECCHECK.map((c, i) => [i, c] as const))('case %i: the same outcome with the key met once, twice and cached', (i, c) => {
+    // verify's key cache imports a key on its second sighting: every path must agree
+    for (let k = 0; k < 4; k++) expect(verify(c.signature, c.message, c.publicKey)).toBe(SPECCHECK_EXPECTED[i]);
+  });
+
   it.each(SPECCHECK.map((c, i) => [i, c] as const))('case %i: pre-checks alone', (i, c) => {
     expect(checkAcceptanceRule(c.signature, c.publicKey)).toBe(!REJECTED_BY_PRECHECK.includes(i));
   });

@@ -1,6 +1,8 @@
 import * as ed from '@noble/ed25519';
 import { describe, expect, it } from 'vitest';
+import { createPublicKey, KeyObject, verify as nativeVerify } from 'node:crypto';
 import { getPublicKey, KeyObjectCache, sha256, sign, verify } from '../../../core/crypto/index.js';
+import type { VerifyKey } from '../../../core/crypto/keyObjectCache.js';
 
 /** Deterministic pseudo-random bytes: sha256-based, so failures reproduce. */
 function bytes(seed: string, n: number): Uint8Array {
@@ -11,6 +13,15 @@ function bytes(seed: string, n: number): Uint8Array {
     i += 32;
   }
   return out;
+}
+
+/** node:crypto's verify, with a thrown rejection of the key as `false` (as core/crypto does). */
+function nativeVerifyOrFalse(msg: Uint8Array, key: VerifyKey, sig: Uint8Array): boolean {
+  try {
+    return nativeVerify(null, msg, key, sig);
+  } catch {
+    return false;
+  }
 }
 
 /** How many random key/message pairs to cross-check (noble verify dominates: ~1 ms each). */
@@ -99,6 +110,55 @@ describe('KeyObjectCache', () => {
     cache.get(keys[3]); // evicts keys[1], the least recently used
     expect(cache.size).toBe(3);
     expect(cache.get(keys[0])).toBe(first);
+  });
+
+  it('keyFor: a key met once is not cached (one-off JWK), a key met again is, and stays', () => {
+    const cache = new KeyObjectCache(8);
+    const pk = getPublicKey(new Uint8Array(32).fill(7));
+    const first = cache.keyFor(pk);
+    expect(first).toEqual({ key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(pk).toString('base64url') }, format: 'jwk' });
+    expect(cache.size).toBe(0);
+    const second = cache.keyFor(pk);
+    expect(second).toBeInstanceOf(KeyObject);
+    expect(cache.size).toBe(1);
+    expect(cache.keyFor(pk)).toBe(second);
+    expect(cache.get(pk)).toBe(second);
+    // clear() forgets the sighting too
+    cache.clear();
+    expect(cache.keyFor(pk)).not.toBeInstanceOf(KeyObject);
+    expect(cache.size).toBe(0);
+  });
+
+  it('keyFor: thousands of one-off keys leave the cache empty and the filter working', () => {
+    const cache = new KeyObjectCache(16);
+    const validator = getPublicKey(new Uint8Array(32).fill(9));
+    cache.keyFor(validator);
+    const kept = cache.keyFor(validator);
+    let cachedOneOffs = 0;
+    for (let i = 0; i < 3000; i++) {
+      const pk = bytes(`oneoff${i}`, 32);
+      if (cache.keyFor(pk) instanceof KeyObject) cachedOneOffs++;
+    }
+    // only false "seen" answers of the filter get cached: a few at most
+    expect(cachedOneOffs).toBeLessThan(30);
+    expect(cache.keyFor(validator)).toBe(kept);
+  });
+
+  it('keyFor: both paths give the same answers as a fresh import (valid, tampered, garbage key)', () => {
+    const cache = new KeyObjectCache(4);
+    for (let i = 0; i < 20; i++) {
+      const sk = bytes(`kf${i}`, 32);
+      const pk = i % 5 === 4 ? bytes(`garbage${i}`, 32) : getPublicKey(sk);
+      const msg = bytes(`kfmsg${i}`, 40);
+      const sig = sign(msg, sk);
+      const bad = Uint8Array.from(sig);
+      bad[10] ^= 1;
+      const fresh = (s: Uint8Array) => nativeVerifyOrFalse(msg, createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(pk).toString('base64url') }, format: 'jwk' }), s);
+      for (let round = 0; round < 3; round++) {
+        expect(nativeVerifyOrFalse(msg, cache.keyFor(pk), sig)).toBe(fresh(sig));
+        expect(nativeVerifyOrFalse(msg, cache.keyFor(pk), bad)).toBe(fresh(bad));
+      }
+    }
   });
 
   it('works with capacity 0 (no caching)', () => {
