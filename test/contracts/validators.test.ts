@@ -231,6 +231,29 @@ describe('validators: refusals', () => {
     expect(revertReason(rs[32])).toBe('too-many-proposals');
   });
 
+  it('caps the set at 256 validators, and the chain reads a full set', async () => {
+    const c = await chainOf([0]);
+    const candidate = (i: number) => {
+      const key = getPublicKey(sha256(new TextEncoder().encode(`member-${i}`)));
+      return [toHex(addressOf(key)), toHex(key), 1, toHex(sha256(key).slice(20))];
+    };
+    // The sole validator's proposals pass at once, each on the latest scheduled set, for two
+    // blocks (until the first block's change takes effect): 128 + 127 new members.
+    const batch = (from: number, n: number) =>
+      c.block(Array.from({ length: n }, (_, k) => ({ from: 0, contract: 'validators' as const, method: 'proposeAdd', args: candidate(from + k), gasLimit: 380_000 })));
+    const first = await batch(0, 128);
+    expect(first.map(revertReason).filter(Boolean)).toEqual([]);
+    const second = await batch(128, 128);
+    expect(second.slice(0, 127).map(revertReason).filter(Boolean)).toEqual([]);
+    expect(revertReason(second[127])).toBe('too-many-validators');
+    const h = c.chain.head.height;
+    await c.block([]);
+    expect(c.chain.validatorsAt(h + 1)).toHaveLength(129); // the first batch's set
+    const set = c.chain.validatorsAt(h + 2);
+    expect(set).toHaveLength(256);
+    expect(toHex(set[255].address)).toBe(candidate(254)[0]);
+  });
+
   it('a scheduled change closes open proposals it makes impossible (superseded)', async () => {
     const c = await chainOf([0, 1]);
     const rm0 = ok(await c.send(1, 'validators', 'proposeRemove', [dev(0)])).result as number;
