@@ -82,8 +82,9 @@ describe('medchain validators', () => {
     await expect.poll(() => node.logs(), { timeout: 20_000 }).toMatch(/block production stops/);
     expect(node.logs()).toMatch(/runs no p2p: restart it with --p2p-port/);
     // It stopped after the last height its key alone signs: the next block needs both.
-    const info = json<{ height: number }>((await runCli(['query', 'chain_getInfo', ...rpc])).out);
+    const info = json<{ height: number; validators: string[] }>((await runCli(['query', 'chain_getInfo', ...rpc])).out);
     expect(info.height).toBe(receipt.height + 1);
+    expect(info.validators).toEqual([toHex(devKey(0).address), toHex(devKey(1).address)]); // the next block's set
     const list = json<{ validators: unknown[] }>((await runCli(['validators', 'list', ...rpc])).out);
     expect(list.validators).toEqual([member(0), member(1)]);
     await new Promise((r) => setTimeout(r, 500));
