@@ -5,9 +5,8 @@
  * guarding, persisting and signing votes (SafetyGuard: the record is on disk before a vote
  * leaves), gossiping, scheduling timeouts and committing decided blocks.
  */
-import { decodeBlock, encodeBlock, headerHash, type Block } from '../core/block/index.js';
+import { decodeBlock, encodeBlock, headerHash, type Block, type Validator } from '../core/block/index.js';
 import { sameValidators, type BuiltBlock, type Chain, type VerifySigs } from '../core/chain/index.js';
-import type { Validator } from '../core/block/index.js';
 import {
   checkSign,
   decodeProposal,
