@@ -1,7 +1,10 @@
 /**
  * CPU and memory of the node process from /proc (Linux): utime + stime from /proc/<pid>/stat
  * (proc(5) fields 14 and 15, in clock ticks, all threads included: the sig-verify pool's too)
- * and VmRSS from /proc/<pid>/status.
+ * and VmRSS from /proc/<pid>/status, split into RssAnon (memory the process allocated: V8
+ * heaps of every thread, LevelDB's memtables and block cache, malloc) and RssFile (file pages
+ * mapped and touched: the node binary, and LevelDB's table files, which it reads through mmap,
+ * so this part grows with the database and the kernel can reclaim it).
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -26,6 +29,10 @@ export interface NodeSample {
   cpuPercent: number;
   /** Resident set size, MiB. */
   rssMiB: number;
+  /** Its anonymous part (RssAnon), MiB. */
+  anonMiB: number;
+  /** Its file-backed part (RssFile), MiB. */
+  fileMiB: number;
 }
 
 /** Samples a process by pid; every read of a vanished process is skipped, not fatal. */
@@ -53,12 +60,12 @@ export class NodeStatsSampler {
     // The command name (field 2) may hold spaces and parentheses: split after its last ')'.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15)
-    const rssKiB = Number(/VmRSS:\s+(\d+)\s+kB/.exec(status)?.[1] ?? NaN);
+    const kib = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)\\s+kB`).exec(status)?.[1] ?? NaN);
     const now = performance.now();
     const cpuPercent = this.#lastTicks === undefined ? 0 : (((ticks - this.#lastTicks) / CLK_TCK) * 100_000) / Math.max(1, now - this.#lastAt);
     this.#lastTicks = ticks;
     this.#lastAt = now;
-    const s = { t: now - this.#start, cpuPercent, rssMiB: rssKiB / 1024 };
+    const s = { t: now - this.#start, cpuPercent, rssMiB: kib('VmRSS') / 1024, anonMiB: kib('RssAnon') / 1024, fileMiB: kib('RssFile') / 1024 };
     this.samples.push(s);
     return s;
   }

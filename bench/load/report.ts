@@ -68,17 +68,20 @@ function percentileFigure(name: string, h: Histogram, p: number | 'max'): Figure
   return { ...figure(name, 'ms', [v], { higherIsBetter: false }), repeats: h.count };
 }
 
-/** RSS slope in MiB/min after the settle time (or over the run's second half), and the window used. */
-export function rssSlope(samples: readonly NodeSample[]): { mibPerMin: number; fromS: number } {
+/**
+ * Slope in MiB/min of an RSS series (`field`, default the whole RSS) after the settle time (or
+ * over the run's second half), and the window used.
+ */
+export function rssSlope(samples: readonly NodeSample[], field: 'rssMiB' | 'anonMiB' | 'fileMiB' = 'rssMiB'): { mibPerMin: number; fromS: number } {
   const last = samples.at(-1)?.t ?? 0;
   const from = last > RSS_SETTLE_MS * 1.5 ? RSS_SETTLE_MS : last / 2;
-  const pts = samples.filter((s) => s.t >= from && Number.isFinite(s.rssMiB)).map((s) => ({ x: s.t / 60_000, y: s.rssMiB }));
+  const pts = samples.filter((s) => s.t >= from && Number.isFinite(s[field])).map((s) => ({ x: s.t / 60_000, y: s[field] }));
   return { mibPerMin: slope(pts), fromS: Math.round(from / 1000) };
 }
 
 /** A one-line progress report for a second of the run. */
 export function progressLine(s: SecondSample): string {
-  const node = s.node ? `node cpu ${fmt(s.node.cpuPercent)}% rss ${fmt(s.node.rssMiB)} MiB` : 'node n/a (not spawned)';
+  const node = s.node ? `node cpu ${fmt(s.node.cpuPercent)}% rss ${fmt(s.node.rssMiB)} MiB (anon ${fmt(s.node.anonMiB)})` : 'node n/a (not spawned)';
   return `    t=${String(s.t).padStart(3)}s offered ${fmt(s.offered).padStart(6)}/s accepted ${fmt(s.accepted).padStart(6)}/s final ${fmt(s.finalized).padStart(6)}/s pending ${fmt(s.pending).padStart(6)} p99(final) ${fmt(s.p99FinalMs)} ms ${node}`;
 }
 
@@ -135,6 +138,12 @@ export function reportPhase(p: PhaseInfo, r: RunResult): Figure[] {
     const rssMax = Math.max(...nodeSamples.map((s) => s.rssMiB));
     figures.push({ ...figure(name('node RSS max'), 'MiB', [rssMax], { higherIsBetter: false, target: '< 1,024 MiB (issue 9)' }), met: rssMax < 1024 });
     figures.push(figure(name('node RSS slope'), 'MiB/min', [rssSlope(nodeSamples).mibPerMin], { higherIsBetter: false }));
+    // The split says what grows: allocated memory (anon) or LevelDB table files mapped as the database grows (file).
+    for (const [what, field] of [['anon', 'anonMiB'], ['file-backed', 'fileMiB']] as const) {
+      if (!nodeSamples.every((s) => Number.isFinite(s[field]))) continue;
+      figures.push(figure(name(`node RSS ${what} max`), 'MiB', [Math.max(...nodeSamples.map((s) => s[field]))], { higherIsBetter: false }));
+      figures.push(figure(name(`node RSS ${what} slope`), 'MiB/min', [rssSlope(nodeSamples, field).mibPerMin], { higherIsBetter: false }));
+    }
   }
   const blocks = p.nodeBlocks ?? [];
   const withTxs = blocks.filter((b) => b.txs > 0);
@@ -164,7 +173,12 @@ export function reportPhase(p: PhaseInfo, r: RunResult): Figure[] {
     const s = rssSlope(nodeSamples);
     const cpu = figures.find((f) => f.name === name('node CPU'))!;
     const rss = figures.find((f) => f.name === name('node RSS max'))!;
-    console.log(`    node: CPU median ${fmt(cpu.median)}% (max ${fmt(cpu.max)}%) of a core; RSS max ${fmt(rss.median)} MiB; RSS slope ${s.mibPerMin >= 0 ? '+' : ''}${fmt(s.mibPerMin, 2)} MiB/min (from ${s.fromS} s)`);
+    const signed = (n: number) => `${n >= 0 ? '+' : ''}${fmt(n, 2)}`;
+    const last = nodeSamples.at(-1)!;
+    console.log(
+      `    node: CPU median ${fmt(cpu.median)}% (max ${fmt(cpu.max)}%) of a core; RSS max ${fmt(rss.median)} MiB; RSS slope ${signed(s.mibPerMin)} MiB/min (from ${s.fromS} s): ` +
+        `anon ${signed(rssSlope(nodeSamples, 'anonMiB').mibPerMin)}, file-backed ${signed(rssSlope(nodeSamples, 'fileMiB').mibPerMin)} MiB/min; at the end anon ${fmt(last.anonMiB)} + file-backed ${fmt(last.fileMiB)} MiB`,
+    );
   } else console.log('    node CPU/RSS: n/a (not spawned; pass --node-pid to sample a local node)');
   if (withTxs.length > 0) {
     const txs = withTxs.reduce((a, b) => a + b.txs, 0) / withTxs.length;

@@ -19,8 +19,9 @@ const MAX_CHUNK = 256 * 1024;
  * their own off-heap backing store in V8, measured here at ~250 ns each to allocate plus
  * GC work; a 100,000-key commit encodes ~140,000 such nodes. The views keep their chunk
  * alive, which is fine: a flush's nodes are written (MemoryTrieDB and LevelDB copy them)
- * and dropped together. Embedded encodings (< 32 bytes) stay in the tree, so they get
- * small arrays of their own and never pin a chunk.
+ * and dropped together, and a node decoded from a held flush copies its encoding first
+ * (NodeStore.resolve), so the node cache never pins a chunk. Embedded encodings (< 32 bytes)
+ * stay in the tree, so they get small arrays of their own and never pin a chunk.
  */
 function arena(): Allocator {
   let chunk = new Uint8Array(0);

@@ -131,7 +131,14 @@ export class NodeStore {
     if (hit !== undefined) return hit;
     const hash = ref.ref;
     let raw = this.#generations.length > 0 ? this.#pending(k) : undefined;
-    if (raw === undefined) {
+    // A pending node's encoding is a view into its flush's arena chunk (up to 256 KiB, see
+    // hasher.ts), and a decoded node keeps views of its encoding (raw, value, child hashes):
+    // one cached node would keep the whole chunk alive. Measured under load (medical mix,
+    // 2,000 tx/s): ~320 chunks, 80 MiB of external memory pinned by the cache after 80 s and
+    // still growing; copying the few hundred bytes of each pending hit costs what a database
+    // read allocates anyway.
+    if (raw !== undefined) raw = raw.slice();
+    else {
       raw = this.db.get(hash);
       if (raw === undefined) {
         throw new TrieError('TRIE_MISSING_NODE', `missing trie node ${toHex(hash)}`, {

@@ -2,6 +2,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { toHex, utf8 } from '../../../core/encoding/hex.js';
 import { MAX_KEY_LENGTH, MemoryTrieDB, Trie, type TrieDB } from '../../../core/trie/index.js';
+import { NodeStore } from '../../../core/trie/nodeStore.js';
+import { FullNode, HashNode } from '../../../core/trie/nodes.js';
 import { keccak, levelBackend, memoryBackend, prng, randomBytes, sha256, type Backend } from './helpers.js';
 
 const level = levelBackend();
@@ -133,6 +135,26 @@ for (const backend of [memoryBackend, level] as Backend[]) {
       const second = t.flush();
       expect(t.stats.pendingNodes).toBe(second.nodes.length);
       expect(t.flush()).toEqual({ root: second.root, nodes: [] });
+    });
+
+    it('nodes read from an unwritten flush own their bytes instead of pinning the flush encoding chunk', async () => {
+      const t = new Trie({ db: await backend.create() });
+      await fill(t, 3000, 5); // ~1 MB of encodings: the flush arena reaches its 256 KiB chunks
+      const { nodes } = t.flush();
+      expect(Math.max(...nodes.map(([, n]) => n.buffer.byteLength))).toBeGreaterThanOrEqual(256 * 1024);
+      // A second store over an empty database holding the flush as unwritten: every node comes from it.
+      const store = new NodeStore(new MemoryTrieDB(), sha256);
+      store.addPending(nodes[nodes.length - 1][0], nodes);
+      let views = 0;
+      for (const [hash, enc] of nodes) {
+        const n = store.resolve(new HashNode(hash), new Uint8Array(0), 0);
+        // What a cached node keeps: its encoding (branches) or value and key views (short nodes).
+        const kept = n instanceof FullNode ? n.raw! : (n.val as Uint8Array);
+        if (!(kept instanceof Uint8Array)) continue;
+        views++;
+        expect(kept.buffer.byteLength).toBe(enc.length);
+      }
+      expect(views).toBeGreaterThan(1000);
     });
 
     it('commit() writes exactly one batch and the trie reopens from its root', async () => {
