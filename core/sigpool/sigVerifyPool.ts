@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { verify as verifyInThread } from '../crypto/verify.js';
 import { PoolBusyError, PoolClosedError, PoolWorkerError, SigPoolError } from './errors.js';
-import { FLAG_TEST_CRASH, isWellFormed, packChunk, type SigItem } from './pack.js';
+import { isWellFormed, jobResults, packJob, RESULT_PENDING, RESULT_VALID, type PackedJob, type SigItem } from './pack.js';
 import {
   BATCH_MAX_SIZE,
   CHUNKS_IN_FLIGHT_PER_WORKER,
@@ -38,9 +38,9 @@ export interface SigPoolStats {
   inThread: number;
   /** Signatures sent to the worker threads. */
   onWorkers: number;
-  /** Chunks dispatched (retries included). */
+  /** Tasks sent to the workers (each a share of one job; retries included). */
   chunks: number;
-  /** Chunks retried after their worker failed. */
+  /** Jobs whose unfinished items were retried after a worker failed. */
   retries: number;
   /** Worker failures seen (crashes with or without a chunk). */
   workerErrors: number;
@@ -73,9 +73,9 @@ function workerFilename(): string {
 
 /**
  * Ed25519 verification on a pool of worker threads (issue 11), with medchain's acceptance
- * rule (core/crypto `verify`) on every path. Whole batches are split evenly over the
- * threads; single `verify` calls are coalesced into micro-batches; tiny work stays in the
- * calling thread.
+ * rule (core/crypto `verify`) on every path. A batch is packed once into shared memory and
+ * the threads claim slices of it until it is done (pack.ts); single `verify` calls are
+ * coalesced into micro-batches; tiny work stays in the calling thread.
  */
 export class SigVerifyPool {
   readonly threads: number;
@@ -244,47 +244,78 @@ export class SigVerifyPool {
     }
   }
 
-  /** Splits `work` (well-formed items) over `ways` threads; resolves to one byte per item. */
+  /** Verifies `work` (well-formed items) on `ways` threads; resolves to one byte per item (1 = valid). */
   private async runOnWorkers(work: SigItem[], ways = this.threads): Promise<Uint8Array> {
     this.counters.onWorkers += work.length;
-    const out = new Uint8Array(work.length);
-    const chunks = planChunks(work.length, ways).map(async ([start, end]) => {
-      this.pending += end - start;
-      const p = this.runChunk(work, start, end);
-      this.outstanding.add(p);
-      try {
-        out.set(await p, start);
-      } finally {
-        this.outstanding.delete(p);
-        this.pending -= end - start;
-      }
-    });
-    await Promise.all(chunks);
-    return out;
+    this.pending += work.length;
+    const p = this.runJob(work, ways);
+    this.outstanding.add(p);
+    try {
+      return await p;
+    } finally {
+      this.outstanding.delete(p);
+      this.pending -= work.length;
+    }
   }
 
-  /** Runs one chunk; a chunk whose worker died is retried once on a fresh worker. */
-  private async runChunk(work: SigItem[], start: number, end: number): Promise<Uint8Array> {
+  /**
+   * Packs `work` into one job and sends a task for it to `ways` threads, which claim its slices
+   * until none is left. Items a failed worker left unfinished are retried once as a new job (on
+   * the surviving or replacement workers); failing again is a PoolWorkerError.
+   */
+  private async runJob(work: SigItem[], ways: number): Promise<Uint8Array> {
+    const out = new Uint8Array(work.length);
+    let todo: number[] | undefined; // indices into `work` left by a failed attempt
     for (let attempt = 1; ; attempt++) {
-      let flags = 0;
-      if (this.crashNext > 0) {
-        this.crashNext--;
-        flags |= FLAG_TEST_CRASH;
+      const items = todo === undefined ? work : todo.map((j) => work[j]);
+      const slices = planChunks(items.length, ways);
+      const job = packJob(items, slices);
+      const tasks: Promise<unknown>[] = [];
+      for (let t = Math.min(ways, slices.length); t > 0; t--) {
+        const testCrash = this.crashNext > 0;
+        if (testCrash) this.crashNext--;
+        this.counters.chunks++;
+        tasks.push(this.piscina.run({ chunk: job.chunk, control: job.control, testCrash }));
       }
-      // Packed afresh per attempt: the previous buffer was transferred to the dead worker.
-      const buffer = packChunk(work, start, end, flags);
-      this.counters.chunks++;
-      try {
-        return (await this.piscina.run(buffer, { transferList: [buffer] })) as Uint8Array;
-      } catch (e) {
-        this.counters.workerErrors++;
-        if (attempt >= 2) {
-          throw new PoolWorkerError({ chunkSize: end - start, attempts: attempt, cause: String(e) });
-        }
-        this.counters.retries++;
-        this.logger?.warn('signature chunk failed in a worker; retrying once', { chunkSize: end - start }, e);
+      const failures = await this.settle(tasks, job, items.length);
+      const { done, results } = jobResults(job);
+      done(); // an atomic read: the result bytes the workers published are visible after it
+      const left: number[] = [];
+      for (let i = 0; i < items.length; i++) {
+        const j = todo === undefined ? i : todo[i];
+        if (results[i] === RESULT_PENDING) left.push(j);
+        else out[j] = results[i] === RESULT_VALID ? 1 : 0;
       }
+      this.counters.workerErrors += failures.length;
+      if (left.length === 0) return out;
+      const cause = failures.length > 0 ? String(failures[0]) : 'items left unverified';
+      if (attempt >= 2) throw new PoolWorkerError({ chunkSize: left.length, attempts: attempt, cause });
+      this.counters.retries++;
+      this.logger?.warn('signature worker failed in a batch; retrying its unfinished items once', { unfinished: left.length }, failures[0]);
+      todo = left;
     }
+  }
+
+  /**
+   * Resolves once every item of the job has a published result (a task that finds nothing left
+   * to claim may still be queued behind other work; it is not waited for), or once every task
+   * has settled; to the failures seen by then.
+   */
+  private settle(tasks: Promise<unknown>[], job: PackedJob, count: number): Promise<unknown[]> {
+    const { done } = jobResults(job);
+    const failures: unknown[] = [];
+    return new Promise((resolve) => {
+      let settled = 0;
+      const check = () => {
+        if (++settled === tasks.length || (failures.length === 0 && done() === count)) resolve(failures);
+      };
+      for (const t of tasks) {
+        t.then(check, (e: unknown) => {
+          failures.push(e);
+          check();
+        });
+      }
+    });
   }
 }
 

@@ -1,7 +1,7 @@
 /**
  * The pool's tuning numbers, each with the trade-off it makes, and how a batch is cut into
- * chunks. Figures quoted were measured with `npm run bench -- sigpool` on the 2-core
- * development machine (Node 20.20, OpenSSL 3.0; ~65 µs per native verify).
+ * slices. Figures quoted were measured on the 2-core development machine (Node 20.20,
+ * OpenSSL 3.0; ~63 µs per native verify) with `npm run bench -- sigpool` unless they say how.
  */
 import { availableParallelism } from 'node:os';
 
@@ -20,27 +20,30 @@ export const DEFAULT_THREADS = availableParallelism();
 export const IN_THREAD_MAX = 4;
 
 /**
- * Largest chunk sent to a worker. A chunk costs ~10-20 µs of packing and messaging, so 128
- * signatures (~8 ms of work) keep that under 0.3%. Smaller is better for balance: a worker
- * cannot give back chunks it already holds, so at the end of a block a thread slowed down
- * by anything else on its core (on a shared 2-core machine, that happens) is late by up to
- * CHUNKS_IN_FLIGHT_PER_WORKER chunks while the other idles. Lodestar's BLS pool also
- * settled on ~128 per message.
+ * Largest slice of a job a worker claims at once (pack.ts: the workers of a job take slices
+ * from a shared cursor until none is left). A claim costs two atomic adds, well under 1 µs
+ * against ~65 µs per signature, so slices can be small; what they buy is the end of a block:
+ * the threads stop within one slice of each other, ~16 × 65 µs ≈ 1 ms, where 128-signature
+ * chunks pushed two at a time to each worker left one thread idle for up to two chunks
+ * (~16 ms) while the other finished. Measured on a 10,000-signature block, 2 threads, from
+ * the threads' CPU and run-queue times (/proc schedstat): workers idle 0.5-1.0% of the block's
+ * wall time with 16-signature slices, 0.2-5.9% with the pushed chunks (most rounds 1-4%).
  */
-export const MAX_CHUNK_SIZE = 128;
+export const MAX_CHUNK_SIZE = 16;
 
 /**
- * Smallest chunk a batch is split into. 8 signatures split 4 + 4 over 2 threads answer in
- * 0.29 ms against 0.49 ms in one thread; with fewer than 4 per chunk the ~0.065 ms hand-off
- * would be over a quarter of each chunk's time.
+ * Smallest slice a batch is split into. 8 signatures split 4 + 4 over 2 threads answer in
+ * 0.29 ms against 0.49 ms in one thread; with fewer than 4 per slice the ~0.065 ms hand-off
+ * would be over a quarter of each slice's time.
  */
 export const MIN_CHUNK_SIZE = 4;
 
 /**
- * Chunks a worker holds at once (piscina's concurrentTasksPerWorker). With 1 it idles for a
- * round trip through the main thread after every chunk; with 2 the next chunk is already in
- * its port when it finishes one, and the main thread has a whole chunk (~8 ms) to refill it.
- * More buys nothing and commits more work to one thread at the end of a block (see above).
+ * Tasks a worker holds at once (piscina's concurrentTasksPerWorker). A block needs one task
+ * per thread (its task claims slices until the job is done); micro-batches of single `verify`
+ * calls are one task each, and with 2 the next is already in the worker's port when it
+ * finishes one, instead of a round trip through the calling thread. More commits more
+ * micro-batches to one thread while the other may be free.
  */
 export const CHUNKS_IN_FLIGHT_PER_WORKER = 2;
 
@@ -61,7 +64,7 @@ export const DEFAULT_BATCH_MAX_WAIT_MS = 1;
  */
 export const DEFAULT_MAX_QUEUE = 65_536;
 
-/** [start, end) ranges splitting n items evenly: a multiple of `threads` chunks when n allows. */
+/** [start, end) slices splitting n items evenly: a multiple of `threads` slices when n allows. */
 export function planChunks(n: number, threads: number): [number, number][] {
   const byMin = Math.ceil(n / MIN_CHUNK_SIZE);
   const byMax = threads * Math.ceil(n / (threads * MAX_CHUNK_SIZE));

@@ -46,6 +46,12 @@ describe('SigVerifyPool', () => {
     expect(await pool.verifyBatch(items)).toEqual(items.map((_, i) => i % 7 !== 3));
   });
 
+  it('keeps the results of concurrent batches apart', async () => {
+    const batches = [0, 1, 2, 3].map((b) => ITEMS.slice(b * 60, b * 60 + 60 + b * 7).map((it, i) => (i % 4 === b ? tampered(it) : it)));
+    const got = await Promise.all(batches.map((items) => pool.verifyBatch(items)));
+    got.forEach((res, b) => expect(res).toEqual(batches[b].map((_, i) => i % 4 !== b)));
+  });
+
   it('gives false, never true or a crash, for malformed items', async () => {
     const [a, b] = ITEMS;
     const malformed = [
