@@ -16,6 +16,7 @@ import {
   encodeSafetyRecord,
   encodeVote,
   initState,
+  logChanged,
   proposalSigCheck,
   proposalTarget,
   recordSigned,
@@ -29,12 +30,16 @@ import {
   type ConsensusAction,
   type ConsensusEvent,
   type ConsensusState,
+  type Proposal,
   type SafetyRecord,
+  type Vote,
+  type WalEntry,
 } from '../core/consensus/index.js';
 import { equalBytes, toHex } from '../core/encoding/index.js';
 import { MedchainError } from '../core/errors.js';
 import type { Mempool } from '../core/mempool/index.js';
 import { P2PError, type Network, type Peer } from '../p2p/index.js';
+import { ConsensusWal } from './consensusWal.js';
 import type { KeyPair } from './keyFile.js';
 import type { Logger } from './logger.js';
 import { SerialQueue } from './serialQueue.js';
@@ -74,8 +79,9 @@ export class ConsensusDriver {
   readonly #timers = new Set<NodeJS.Timeout>();
   #state: ConsensusState;
   #safety: SafetyRecord | null;
-  /** Blocks of proposals for the current and next height, by hash: raw, then validated/built. */
-  #blocks = new Map<string, { block: Block; built?: BuiltBlock }>();
+  readonly #wal: ConsensusWal;
+  /** Blocks of proposals for the current and next height, by hash: raw (with its bytes), then validated/built. */
+  #blocks = new Map<string, { block: Block; bytes: Uint8Array; built?: BuiltBlock }>();
   #lastCommitAt = Date.now();
   #stopped = false;
 
@@ -83,6 +89,7 @@ export class ConsensusDriver {
     this.#d = deps;
     const raw = deps.chain.store.safetyRecord();
     this.#safety = raw ? decodeSafetyRecord(raw) : null;
+    this.#wal = new ConsensusWal(deps.chain.store, deps.logger);
     this.#state = this.#initAtHead();
   }
 
@@ -100,9 +107,11 @@ export class ConsensusDriver {
     return initState({ validators: this.#d.chain.validators, selfIndex: this.selfIndex, height, round: resume.round, lock: resume.lock });
   }
 
-  /** Starts consensus at the chain head + 1. */
+  /** Starts consensus at the chain head + 1, after replaying that height's write-ahead log. */
   start(): void {
-    this.#feed({ type: 'start' });
+    void this.#events.run(async () => {
+      if (!this.#stopped) await this.#replayAndStart();
+    });
   }
 
   /** Re-initialises at the chain head after block sync moved it (the machine's height is behind or its set is stale). */
@@ -111,8 +120,33 @@ export class ConsensusDriver {
       if (this.#stopped || (this.#state.height > this.#d.chain.head.height && !this.#setChanged())) return;
       this.#blocks = new Map();
       this.#state = this.#initAtHead();
-      await this.#apply({ type: 'start' });
+      await this.#replayAndStart();
     });
+  }
+
+  /** Feeds the machine the WAL of its height (what this node saw and signed before a restart), then `start`. */
+  async #replayAndStart(): Promise<void> {
+    const height = this.#state.height;
+    const entries = await this.#wal.open(height);
+    for (const e of entries) {
+      if (this.#stopped) return;
+      if (e.kind === 'vote') {
+        await this.#apply({ type: 'vote', vote: e.vote });
+        continue;
+      }
+      let block: Block;
+      try {
+        block = decodeBlock(e.block);
+      } catch (err) {
+        this.#d.logger.warn('skipping a WAL proposal whose block does not decode', { height, round: e.proposal.round }, err);
+        continue;
+      }
+      if (!equalBytes(headerHash(block.header), e.proposal.blockHash)) continue;
+      this.#blocks.set(toHex(e.proposal.blockHash), { block, bytes: e.block });
+      await this.#apply({ type: 'proposal', proposal: e.proposal });
+    }
+    if (entries.length > 0) this.#d.logger.info('consensus WAL replayed', { height, messages: entries.length, round: this.#state.round });
+    await this.#apply({ type: 'start' });
   }
 
   /** Current (height, round, step), for logs and metrics. */
@@ -125,7 +159,7 @@ export class ConsensusDriver {
     const { proposals, votes } = storedMessages(this.#state);
     for (const p of proposals) {
       const b = this.#blocks.get(toHex(p.blockHash));
-      if (b) peer.send({ kind: 'proposal', proposal: encodeProposal(p), block: encodeBlock(b.block) });
+      if (b) peer.send({ kind: 'proposal', proposal: encodeProposal(p), block: b.bytes });
     }
     for (const v of votes) peer.send({ kind: 'vote', vote: encodeVote(v) });
   }
@@ -154,7 +188,7 @@ export class ConsensusDriver {
       const h = proposal.height - this.#state.height;
       if ((h === 0 || h === 1) && this.#blocks.size < 2 * MAX_BLOCKS_PER_HEIGHT) {
         const k = toHex(proposal.blockHash);
-        if (!this.#blocks.has(k)) this.#blocks.set(k, { block });
+        if (!this.#blocks.has(k)) this.#blocks.set(k, { block, bytes: blockBytes });
       }
     });
   }
@@ -212,8 +246,14 @@ export class ConsensusDriver {
       }
       const before = this.#state;
       this.#state = result.state;
-      if (before.round !== this.#state.round && before.height === this.#state.height) {
+      const heightChanged = before.height !== this.#state.height;
+      if (before.round !== this.#state.round && !heightChanged) {
         this.#d.logger.info('round change', { height: this.#state.height, round: this.#state.round });
+      }
+      // Write-ahead: a message that changed this height's log is on disk before its consequences.
+      if (!heightChanged && (ev.type === 'proposal' || ev.type === 'vote') && logChanged(before, this.#state)) {
+        const entry = this.#walEntry(ev.type === 'vote' ? ev.vote : ev.proposal);
+        if (entry) await this.#wal.append([entry], { sync: false });
       }
       for (const action of result.actions) {
         const follow = await this.#perform(action);
@@ -227,7 +267,20 @@ export class ConsensusDriver {
           break;
         }
       }
+      // A new height's log starts with the messages the machine had buffered for it.
+      if (heightChanged) {
+        const { proposals, votes } = storedMessages(this.#state);
+        const carried = [...proposals, ...votes].map((m) => this.#walEntry(m)).filter((e): e is WalEntry => e !== undefined);
+        await this.#wal.moveTo(this.#state.height, carried);
+      }
     }
+  }
+
+  /** The WAL entry of a message; a proposal whose block is not held is not logged (it could not be replayed). */
+  #walEntry(m: Proposal | Vote): WalEntry | undefined {
+    if (!('proposerIndex' in m)) return { kind: 'vote', vote: m };
+    const b = this.#blocks.get(toHex(m.blockHash));
+    return b ? { kind: 'proposal', proposal: m, block: b.bytes } : undefined;
   }
 
   /** Carries out one action; returns the events it produces for the machine (fed in order). */
@@ -255,7 +308,7 @@ export class ConsensusDriver {
         const lastCommit = chain.head.height === 0 ? null : (chain.store.commit(chain.head.height) ?? null);
         const candidates = this.#d.mempool.pending(chain.spec.blockGasLimit).slice(0, MAX_CONSENSUS_BLOCK_TXS);
         const built = await chain.build(Date.now(), this.#d.key!.address, candidates, lastCommit);
-        this.#blocks.set(toHex(built.hash), { block: built.block, built });
+        this.#blocks.set(toHex(built.hash), { block: built.block, bytes: encodeBlock(built.block), built });
         logger.debug('proposing', { height: a.height, round: a.round, txs: built.included.length });
         return [{ type: 'proposalBlock', height: a.height, round: a.round, blockHash: built.hash }];
       }
@@ -273,15 +326,23 @@ export class ConsensusDriver {
         }
       }
       case 'signProposal': {
-        const sig = await this.#guardAndSign(proposalTarget(a.proposal), () => signProposalMessage(chain.spec.chainId, a.proposal, this.#d.key!.secretKey).signature);
+        const sig = await this.#guardAndSign(
+          proposalTarget(a.proposal),
+          () => signProposalMessage(chain.spec.chainId, a.proposal, this.#d.key!.secretKey).signature,
+          (signature) => this.#walEntry({ ...a.proposal, signature }),
+        );
         if (!sig) return;
         const proposal = { ...a.proposal, signature: sig };
         const entry = this.#blocks.get(toHex(a.proposal.blockHash));
-        if (entry) this.#d.network.broadcast({ kind: 'proposal', proposal: encodeProposal(proposal), block: encodeBlock(entry.block) });
+        if (entry) this.#d.network.broadcast({ kind: 'proposal', proposal: encodeProposal(proposal), block: entry.bytes });
         return [{ type: 'proposal', proposal }];
       }
       case 'signVote': {
-        const sig = await this.#guardAndSign(voteTarget(a.vote), () => signVoteMessage(chain.spec.chainId, a.vote, this.#d.key!.secretKey).signature);
+        const sig = await this.#guardAndSign(
+          voteTarget(a.vote),
+          () => signVoteMessage(chain.spec.chainId, a.vote, this.#d.key!.secretKey).signature,
+          (signature) => ({ kind: 'vote', vote: { ...a.vote, signature } }),
+        );
         if (!sig) return;
         const vote = { ...a.vote, signature: sig };
         this.#d.network.broadcast({ kind: 'vote', vote: encodeVote(vote) });
@@ -315,8 +376,15 @@ export class ConsensusDriver {
     return this.#state.height === chain.head.height + 1 && !sameValidators(this.#state.validators, chain.validators);
   }
 
-  /** SafetyGuard: refuse conflicting signatures; persist the record before the signature is used. */
-  async #guardAndSign(target: Parameters<typeof checkSign>[1], sign: () => Uint8Array): Promise<Uint8Array | undefined> {
+  /**
+   * SafetyGuard: refuse conflicting signatures; persist the record — with the signed message's
+   * WAL entry, in one synced batch — before the signature is used.
+   */
+  async #guardAndSign(
+    target: Parameters<typeof checkSign>[1],
+    sign: () => Uint8Array,
+    walEntry: (signature: Uint8Array) => WalEntry | undefined,
+  ): Promise<Uint8Array | undefined> {
     const decision = checkSign(this.#safety, target);
     if (decision.kind === 'resend') return decision.signature;
     if (decision.kind === 'refuse') {
@@ -325,7 +393,8 @@ export class ConsensusDriver {
     }
     const signature = sign();
     const record = recordSigned(this.#safety, target, signature);
-    await this.#d.chain.store.writeSafetyRecord(encodeSafetyRecord(record));
+    const entry = walEntry(signature);
+    await this.#wal.append(entry ? [entry] : [], { sync: true, safety: encodeSafetyRecord(record) });
     this.#safety = record;
     return signature;
   }

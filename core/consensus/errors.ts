@@ -10,6 +10,8 @@ export type ConsensusErrorCode =
   | 'CONSENSUS_BAD_MESSAGE'
   /** A persisted safety record that does not decode (the node must not sign until an operator looks). */
   | 'CONSENSUS_BAD_SAFETY_RECORD'
+  /** A write-ahead-log entry that does not decode (a torn or foreign write: the entry is skipped). */
+  | 'CONSENSUS_BAD_WAL_ENTRY'
   /** The upon-rules did not reach a fixpoint within their bound (a bug in the state machine). */
   | 'CONSENSUS_INTERNAL';
 

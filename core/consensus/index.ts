@@ -6,6 +6,7 @@ export * from './vote.js';
 export * from './proposal.js';
 export * from './voteSet.js';
 export * from './safety.js';
+export * from './wal.js';
 export {
   initState,
   proposerIndex,

@@ -19,12 +19,23 @@ export const Bucket = {
   events: 'e',
   /** consensus safety state (last signed height/round/step) */
   safety: 's',
+  /** height ‖ seq → consensus write-ahead-log entry of that height (core/consensus/wal.ts) */
+  wal: 'w',
   /** head, final height, genesis hash */
   meta: 'm',
   /** tx hash → encoded tx: the mempool journal, so an accepted tx survives a crash */
   pool: 'p',
 } as const;
 export type BucketName = keyof typeof Bucket;
+
+/** WAL key: height (8 bytes BE) ‖ seq (4 bytes BE), so a height's entries sort in write order. */
+export function walKey(height: number, seq: number): Uint8Array {
+  const k = new Uint8Array(12);
+  const v = new DataView(k.buffer);
+  v.setBigUint64(0, BigInt(height));
+  v.setUint32(8, seq);
+  return k;
+}
 
 /** Meta keys. */
 export const META_HEAD = 'head';

@@ -5,7 +5,7 @@ import { commitFromTuple, commitTuple, decodeBlock, type Block, type Commit } fr
 import { receiptFromTuple, receiptTuple, type Receipt } from '../execution/index.js';
 import { LevelTrieDB } from '../trie/index.js';
 import type { Hash, Height } from '../types.js';
-import { Bucket, heightKey, META_FINAL, META_GENESIS, META_HEAD, type BucketName } from './buckets.js';
+import { Bucket, heightKey, walKey, META_FINAL, META_GENESIS, META_HEAD, type BucketName } from './buckets.js';
 import { StoreError } from './errors.js';
 
 type Bytes = Uint8Array;
@@ -181,12 +181,32 @@ export class ChainStore {
   }
 
   /**
-   * Persists the safety record, synced to disk, before the message it covers is sent:
-   * double-sign protection must survive a crash or power loss (design §6).
+   * Writes consensus state in one batch: WAL entries (height, seq, bytes) and, when given, the
+   * safety record. `sync` (fsync before resolving) is for the node's own signed messages: they
+   * and the record must be on disk before the message leaves; peers' messages need not be.
    */
-  async writeSafetyRecord(bytes: Uint8Array): Promise<void> {
-    // classic-level honours `sync` (fsync before resolving); abstract-level's types do not list it.
-    await this.subs.safety.put(utf8(SAFETY_KEY), bytes, { sync: true } as never);
+  async writeConsensus(w: { wal: ReadonlyArray<{ height: Height; seq: number; bytes: Uint8Array }>; safety?: Uint8Array; sync: boolean }): Promise<void> {
+    const ops: Array<{ type: 'put'; sublevel: Sub; key: Bytes; value: Bytes }> = w.wal.map((e) => ({
+      type: 'put' as const,
+      sublevel: this.subs.wal,
+      key: walKey(e.height, e.seq),
+      value: e.bytes,
+    }));
+    if (w.safety) ops.push({ type: 'put', sublevel: this.subs.safety, key: utf8(SAFETY_KEY), value: w.safety });
+    if (ops.length === 0) return;
+    await this.db.batch(ops as never, { sync: w.sync } as never);
+  }
+
+  /** The WAL entries of `height`, in write order. */
+  async walEntries(height: Height): Promise<Uint8Array[]> {
+    const out: Uint8Array[] = [];
+    for await (const v of this.subs.wal.values({ gte: walKey(height, 0), lt: heightKey(height + 1) })) out.push(new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
+    return out;
+  }
+
+  /** Drops the WAL entries of heights below `height` (decided: the blocks are stored). */
+  async clearWal(height: Height): Promise<void> {
+    await this.subs.wal.clear({ lt: heightKey(height) });
   }
 
   /** Journal puts waiting for the next batch, and that batch's promise. */

@@ -103,6 +103,27 @@ describe('ChainStore', () => {
     expect(store.txLocation(fill(32, 9))).toBeUndefined();
   });
 
+  it('keeps the consensus WAL per height in write order, with the safety record in the same batch, across a reopen', async () => {
+    const { store, dir } = await openStore();
+    await store.writeConsensus({ wal: [{ height: 7, seq: 0, bytes: fill(3, 1) }, { height: 7, seq: 1, bytes: fill(3, 2) }], sync: false });
+    await store.writeConsensus({ wal: [{ height: 8, seq: 0, bytes: fill(3, 8) }], safety: fill(5, 0xee), sync: true });
+    await store.writeConsensus({ wal: [{ height: 7, seq: 256, bytes: fill(3, 3) }], sync: false }); // seq sorts numerically
+    await store.writeConsensus({ wal: [], sync: true }); // nothing to write
+    expect((await store.walEntries(7)).map((b) => b[0])).toEqual([1, 2, 3]);
+    expect(await store.walEntries(6)).toEqual([]);
+    await store.close();
+    const again = await ChainStore.open(dir);
+    try {
+      expect(plain(again.safetyRecord())).toEqual(fill(5, 0xee));
+      expect((await again.walEntries(8)).map((b) => plain(b))).toEqual([fill(3, 8)]);
+      await again.clearWal(8); // drops heights below 8 only
+      expect(await again.walEntries(7)).toEqual([]);
+      expect((await again.walEntries(8)).length).toBe(1);
+    } finally {
+      await again.close();
+    }
+  });
+
   it('writes genesis once: the same hash again is a no-op, another hash is STORE_GENESIS_MISMATCH', async () => {
     const { store } = await openStore();
     const g = blockWrite(0, 0);
