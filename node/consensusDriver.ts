@@ -9,12 +9,16 @@ import { decodeBlock, encodeBlock, headerHash, type Block, type Validator } from
 import { sameValidators, type BuiltBlock, type Chain, type VerifySigs } from '../core/chain/index.js';
 import {
   checkSign,
+  decodeEvidence,
   decodeProposal,
   decodeSafetyRecord,
   decodeVote,
+  encodeEvidence,
   encodeProposal,
   encodeSafetyRecord,
   encodeVote,
+  evidenceProblem,
+  evidenceSigChecks,
   initState,
   logChanged,
   proposalSigCheck,
@@ -30,6 +34,7 @@ import {
   type ConsensusAction,
   type ConsensusEvent,
   type ConsensusState,
+  type Evidence,
   type Proposal,
   type SafetyRecord,
   type Vote,
@@ -37,7 +42,9 @@ import {
 } from '../core/consensus/index.js';
 import { equalBytes, toHex } from '../core/encoding/index.js';
 import { MedchainError } from '../core/errors.js';
+import { EVIDENCE_ADDRESS, EVIDENCE_METHOD, evidenceSlot } from '../core/execution/index.js';
 import type { Mempool } from '../core/mempool/index.js';
+import { encodeTx, signTx } from '../core/tx/index.js';
 import { P2PError, type Network, type Peer } from '../p2p/index.js';
 import { ConsensusWal } from './consensusWal.js';
 import type { KeyPair } from './keyFile.js';
@@ -70,7 +77,15 @@ export interface ConsensusDriverDeps {
   /** True while peers report heights beyond head + 1: this node is catching up and must not sign. */
   behind(): boolean;
   onCommitted(built: BuiltBlock): void;
+  /** Admits a tx this node signed (journaled, then gossiped): how detected equivocation is reported on chain. */
+  submitTx(bytes: Uint8Array): Promise<unknown>;
 }
+
+/** Gas limit of an evidence report tx: the handler's EVIDENCE_GAS plus the envelope's intrinsic gas, with room. */
+const EVIDENCE_TX_GAS = 100_000;
+
+/** Equivocations remembered as reported, so a flood of duplicate votes makes one report each. */
+const MAX_REPORTED_EVIDENCE = 1_024;
 
 /** Runs Tendermint for this node: a validator votes, a non-validator follows. */
 export class ConsensusDriver {
@@ -84,6 +99,8 @@ export class ConsensusDriver {
   #blocks = new Map<string, { block: Block; bytes: Uint8Array; built?: BuiltBlock }>();
   #lastCommitAt = Date.now();
   #stopped = false;
+  /** (validator, height, round, step) of equivocations this node has reported. */
+  readonly #reported = new Set<string>();
 
   constructor(deps: ConsensusDriverDeps) {
     this.#d = deps;
@@ -211,6 +228,31 @@ export class ConsensusDriver {
     }
     this.#d.network.relay({ kind: 'vote', vote: voteBytes }, peer);
     this.#feed({ type: 'vote', vote });
+  }
+
+  /**
+   * Equivocation evidence from a peer: checked against the current set (malformed or badly
+   * signed evidence penalises the peer), relayed, and reported on chain by a node with a key.
+   */
+  async onEvidence(peer: Peer, bytes: Uint8Array): Promise<void> {
+    const { chain } = this.#d;
+    let ev: Evidence;
+    try {
+      ev = decodeEvidence(bytes);
+    } catch (e) {
+      throw new P2PError('P2P_BAD_FRAME', `bad evidence: ${(e as Error).message}`, 'penalize');
+    }
+    // Only the heights this node still checks against its current set: older is decided, newer unknown.
+    const h = ev.vote1.height;
+    if (h !== this.#state.height && h !== this.#state.height - 1) return;
+    const { set: validators, sure } = this.#setOf(h);
+    if (!sure) return;
+    const problem = evidenceProblem(ev, validators);
+    if (problem) throw new P2PError('P2P_BAD_FRAME', `bad evidence: ${problem}`, 'penalize');
+    const ok = await this.#d.verifySigs(evidenceSigChecks(chain.spec.chainId, ev, validators));
+    if (!ok[0] || !ok[1]) throw new P2PError('P2P_BAD_FRAME', 'bad evidence signature', 'penalize');
+    this.#d.network.relay({ kind: 'evidence', evidence: bytes }, peer);
+    await this.#reportEvidence(ev);
   }
 
   /** Stops timers and waits for the event in progress. */
@@ -356,9 +398,43 @@ export class ConsensusDriver {
           validator: a.evidence.vote1.validatorIndex,
           height: a.evidence.vote1.height,
           round: a.evidence.vote1.round,
+          step: a.evidence.vote1.type,
         });
+        this.#d.network.broadcast({ kind: 'evidence', evidence: encodeEvidence(a.evidence) });
+        // Off the consensus loop: admission awaits the sig pool and the journal.
+        this.#reportEvidence(a.evidence).catch((e: unknown) => logger.warn('could not report equivocation', {}, e));
         return;
     }
+  }
+
+  /**
+   * Reports an equivocation on chain as a tx from this node's key to EVIDENCE_ADDRESS (gossiped
+   * like any tx); once per offence, and not when it is recorded already. Nodes without a key
+   * only log it.
+   */
+  async #reportEvidence(ev: Evidence): Promise<void> {
+    const { chain, mempool, key, logger } = this.#d;
+    const { validatorIndex, height, round, type } = ev.vote1;
+    const offender = this.#setOf(height).set[validatorIndex];
+    const id = `${validatorIndex}/${height}/${round}/${type}`;
+    if (!key || !offender || this.#reported.has(id)) return;
+    if (this.#reported.size >= MAX_REPORTED_EVIDENCE) this.#reported.clear();
+    this.#reported.add(id);
+    if (chain.stateAt().getStorage(EVIDENCE_ADDRESS, evidenceSlot(offender.address, height, round, type))) return;
+    const tx = signTx(
+      {
+        chainId: chain.spec.chainId,
+        nonce: mempool.pendingNonce(key.address),
+        sender: key.publicKey,
+        to: EVIDENCE_ADDRESS,
+        method: EVIDENCE_METHOD,
+        args: [encodeVote(ev.vote1), encodeVote(ev.vote2)],
+        gasLimit: EVIDENCE_TX_GAS,
+      },
+      key.secretKey,
+    );
+    await this.#d.submitTx(encodeTx(tx));
+    logger.info('reported equivocation on chain', { validator: toHex(offender.address), height, round, step: type });
   }
 
   /**

@@ -188,8 +188,12 @@ export class MedchainNode {
       // below until governance grows the set (then every node with p2p runs the driver).
       const net = network;
       const behind = () => net.readyPeers().some((p) => p.height > chain.head.height + 1);
+      const submitTx = async (bytes: Uint8Array) => {
+        await intake.add(bytes);
+        net.broadcast({ kind: 'tx', tx: bytes });
+      };
       const makeDriver = () =>
-        new ConsensusDriver({ chain, mempool, network: net, key: config.key, verifySigs, writes, logger, blockMs: config.blockMs, behind, onCommitted: (b) => onCommitted(b, null) });
+        new ConsensusDriver({ chain, mempool, network: net, key: config.key, verifySigs, writes, logger, blockMs: config.blockMs, behind, onCommitted: (b) => onCommitted(b, null), submitTx });
       if (chain.validators.length > 1) driver = makeDriver();
       startDriver = () => {
         if (driver || !started || stopping || chain.validators.length <= 1) return;

@@ -56,7 +56,7 @@ export function peerHandlers(deps: {
           await deps.getDriver()?.onVote(peer, m.vote);
           return;
         case 'evidence':
-          // Evidence is logged where it is detected; recording it on chain is not built yet.
+          await deps.getDriver()?.onEvidence(peer, m.evidence);
           return;
       }
     },

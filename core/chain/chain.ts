@@ -23,13 +23,14 @@ import {
   type ContractExecutor,
   type Receipt,
   type TxEnvelope,
+  type BlockEnv,
 } from '../execution/index.js';
 import { buildGenesis, validatorEpochsSlot, VALIDATORS_CONTRACT, type GenesisSpec } from '../genesis/index.js';
 import { StateDB, type Account } from '../state/index.js';
 import type { ChainStore } from '../store/index.js';
 import { Trie } from '../trie/index.js';
 import { decodeTx, txSigningPayload, type SignedTx } from '../tx/index.js';
-import type { Address, Hash, SigCheck } from '../types.js';
+import type { Address, Hash, Height, SigCheck } from '../types.js';
 import { ChainError } from './errors.js';
 import { decodeValidatorEpochs, epochAt, type ValidatorEpoch } from './validatorSets.js';
 
@@ -192,6 +193,20 @@ export class Chain {
     return epochAt(this.#epochsCache.epochs, height).validators;
   }
 
+  /** Execution inputs of a block at `height`; evidence may name the set of any height up to it. */
+  #blockEnv(height: Height, timeMs: number, proposer: Address): BlockEnv {
+    const validatorsAt = (h: Height) => {
+      if (h < 1 || h > height) return undefined;
+      try {
+        return this.validatorsAt(h);
+      } catch (e) {
+        if (e instanceof ChainError) return undefined;
+        throw e;
+      }
+    };
+    return { chainId: this.spec.chainId, height, timeMs, proposer, validatorsAt };
+  }
+
   /** An account in the head state. */
   account(address: Address): Account {
     return new StateDB(this.#headTrie).getAccount(address);
@@ -214,7 +229,7 @@ export class Chain {
   async build(timeMs: number, proposer: Address, candidates: Iterable<TxEnvelope>, lastCommit: Commit | null): Promise<BuiltBlock> {
     const prev = this.#headHeader;
     const height = prev.height + 1;
-    const env = { chainId: this.spec.chainId, height, timeMs: Math.max(timeMs, prev.timeMs + 1), proposer };
+    const env = this.#blockEnv(height, Math.max(timeMs, prev.timeMs + 1), proposer);
     const trie = this.#headTrie.at(prev.stateRoot);
     const state = new StateDB(trie);
     const exec = executeTxs('build', state, env, candidates, this.executor, this.spec.blockGasLimit);
@@ -315,7 +330,7 @@ export class Chain {
     const state = new StateDB(trie);
     let exec;
     try {
-      exec = executeTxs('validate', state, { chainId: h.chainId, height: h.height, timeMs: h.timeMs, proposer: h.proposer }, envs, this.executor, this.spec.blockGasLimit);
+      exec = executeTxs('validate', state, this.#blockEnv(h.height, h.timeMs, h.proposer), envs, this.executor, this.spec.blockGasLimit);
     } catch (e) {
       if (e instanceof ExecutionError) throw bad('txs', e.message);
       throw e;

@@ -96,6 +96,20 @@ export function evidenceProblem(ev: Evidence, validators: readonly Validator[]):
   return null;
 }
 
+/** Canonical encoding of evidence (the p2p `evidence` payload): `[vote1Bytes, vote2Bytes]`. */
+export function encodeEvidence(ev: Evidence): Uint8Array {
+  return encode([encodeVote(ev.vote1), encodeVote(ev.vote2)]);
+}
+
+/** Decodes evidence from a peer; throws ConsensusError('CONSENSUS_BAD_MESSAGE'). */
+export function decodeEvidence(bytes: Uint8Array): Evidence {
+  const t = decodeMessage(bytes, 'evidence');
+  if (!Array.isArray(t) || t.length !== 2 || !(t[0] instanceof Uint8Array) || !(t[1] instanceof Uint8Array)) {
+    throw new ConsensusError('CONSENSUS_BAD_MESSAGE', 'evidence: expected [vote1: bytes, vote2: bytes]', {});
+  }
+  return { vote1: decodeVote(t[0]), vote2: decodeVote(t[1]) };
+}
+
 /** The two signature checks of an evidence record (run them through the pool after evidenceProblem). */
 export function evidenceSigChecks(chainId: string, ev: Evidence, validators: readonly Validator[]): SigCheck[] {
   const c1 = voteSigCheck(chainId, ev.vote1, validators);

@@ -1,9 +1,10 @@
-import { encode } from '../encoding/index.js';
+import { encode, equalBytes } from '../encoding/index.js';
 import { addressOf, sha256 } from '../crypto/index.js';
 import { MAX_BALANCE, type StateDB } from '../state/index.js';
 import type { SignedTx } from '../tx/index.js';
 import type { Address, Hash, Height } from '../types.js';
 import { ExecutionError } from './errors.js';
+import { EVIDENCE_ADDRESS, reportEquivocation, type ValidatorsAt } from './evidence.js';
 import type { ContractExecutor, ExecOutcome } from './executor.js';
 import { intrinsicGas } from './gas.js';
 import type { Receipt } from './receipt.js';
@@ -14,6 +15,8 @@ export interface BlockEnv {
   height: Height;
   timeMs: number;
   proposer: Address;
+  /** The validator set of a past height (equivocation evidence is checked against it); absent: evidence reverts. */
+  validatorsAt?: ValidatorsAt;
 }
 
 /** A decoded tx with the facts derived from its bytes once (hash, size, sender address). */
@@ -117,6 +120,8 @@ export function applyTx(state: StateDB, env: BlockEnv, e: TxEnvelope, executor: 
         ? executor.deploy(state, callEnv, contractAddress(from, tx.nonce), code, gasLeft)
         : { ok: false, gasUsed: 0, error: 'deploy: args must be [code: bytes]' };
     if (out.ok) out = { ...out, result: contractAddress(from, tx.nonce) };
+  } else if (equalBytes(tx.to, EVIDENCE_ADDRESS)) {
+    out = reportEquivocation(state, env, from, tx.method, tx.args, gasLeft);
   } else if (tx.method === 'transfer') {
     out = transfer(state, from, tx.to, tx.args);
   } else {

@@ -1,16 +1,23 @@
 /**
- * The consensus write-ahead log in the node's driver, on a real LevelDB: a validator that
+ * The node's consensus driver on a real LevelDB, fed signed peer messages directly.
+ *
+ * Write-ahead log: a validator that
  * prevoted and precommitted a block, then crashed, gets back after a restart the proposal
  * (with its block), the prevotes behind its lock and its own precommit — so the height can
  * still be decided with the precommits of the others. Without the WAL the restarted node holds
  * neither the block nor its own vote, and 2 more precommits out of 4 decide nothing.
+ *
+ * Evidence: an equivocation the machine detects is reported once as a tx that, included in a
+ * block, records it in state.
  */
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { encodeBlock, VOTE_PRECOMMIT, VOTE_PREVOTE, type VoteType } from '../../core/block/index.js';
 import { Chain, type BuiltBlock } from '../../core/chain/index.js';
-import { decodeVote, decodeWalEntry, encodeProposal, encodeVote, encodeWalEntry, signProposalMessage, signVoteMessage, walMessageId } from '../../core/consensus/index.js';
+import { decodeVote, decodeWalEntry, encodeEvidence, encodeProposal, encodeVote, signProposalMessage, signVoteMessage } from '../../core/consensus/index.js';
+import { encode } from '../../core/encoding/index.js';
 import { equalBytes, toHex } from '../../core/encoding/index.js';
-import { UNAVAILABLE_EXECUTOR } from '../../core/execution/index.js';
+import { envelope, EVIDENCE_ADDRESS, evidenceSlot, UNAVAILABLE_EXECUTOR } from '../../core/execution/index.js';
+import { decodeTx, txHash } from '../../core/tx/index.js';
 import { parseGenesis, type GenesisSpec } from '../../core/genesis/index.js';
 import { Mempool } from '../../core/mempool/index.js';
 import { ChainStore } from '../../core/store/index.js';
@@ -66,6 +73,7 @@ function driverFor(chain: Chain, self: number) {
   const sent = vi.spyOn(network, 'broadcast');
   const mempool = new Mempool({ chainId: CHAIN_ID, blockGasLimit: chain.spec.blockGasLimit }, { account: (a) => chain.account(a), verifySignature: async () => true });
   const committed: BuiltBlock[] = [];
+  const submitted: Uint8Array[] = [];
   const driver = new ConsensusDriver({
     chain,
     mempool,
@@ -77,10 +85,14 @@ function driverFor(chain: Chain, self: number) {
     blockMs: 0,
     behind: () => false,
     onCommitted: (b) => committed.push(b),
+    submitTx: async (bytes) => {
+      submitted.push(bytes);
+      await mempool.add(bytes);
+    },
   });
   const votes = () =>
     sent.mock.calls.map(([m]) => m).flatMap((m) => (m.kind === 'vote' ? [decodeVote(m.vote)] : []));
-  return { driver, votes, committed };
+  return { driver, votes, committed, submitted, mempool };
 }
 
 const peer = {} as Peer;
@@ -97,7 +109,7 @@ async function until(what: string, cond: () => boolean, ms = 5_000): Promise<voi
   }
 }
 
-describe('consensus WAL (driver + LevelDB)', () => {
+describe('consensus driver (LevelDB)', () => {
   it('a validator restarted after precommitting replays proposal, block, prevotes and its own precommit, and decides the height', async () => {
     const dir = tmp.make('medchain-wal-');
     let chain = await openChain(dir);
@@ -148,25 +160,69 @@ describe('consensus WAL (driver + LevelDB)', () => {
     expect(await chain.store.walEntries(1)).toEqual([]);
   });
 
-  it('entries round-trip, are identified by value, and hostile bytes give typed errors', () => {
-    const p = signProposalMessage(CHAIN_ID, { height: 5, round: 2, blockHash: new Uint8Array(32).fill(7), validRound: 1, proposerIndex: 3 }, KEYS[3].secretKey);
-    const v = signVoteMessage(CHAIN_ID, { type: VOTE_PREVOTE, height: 5, round: 2, blockHash: null, validatorIndex: 1 }, KEYS[1].secretKey);
-    const pe = { kind: 'proposal' as const, proposal: p, block: new Uint8Array([1, 2, 3]) };
-    const ve = { kind: 'vote' as const, vote: v };
-    expect(decodeWalEntry(encodeWalEntry(pe))).toEqual(pe);
-    expect(decodeWalEntry(encodeWalEntry(ve))).toEqual(ve);
-    const v2 = signVoteMessage(CHAIN_ID, { type: VOTE_PREVOTE, height: 5, round: 2, blockHash: new Uint8Array(32).fill(9), validatorIndex: 1 }, KEYS[1].secretKey);
-    expect(walMessageId(ve)).not.toBe(walMessageId({ kind: 'vote', vote: v2 })); // an equivocation is logged too
-    expect(walMessageId(ve)).toBe(walMessageId({ kind: 'vote', vote: { ...v, signature: new Uint8Array(64) } }));
-    const bad = [
-      new Uint8Array(),
+
+  it('reports a detected equivocation once, as a tx that records it on chain when included', async () => {
+    const dir = tmp.make('medchain-evidence-');
+    let chain = await openChain(dir);
+    const self = chain.validators.findIndex((v) => equalBytes(v.address, KEYS[0].address));
+    const offender = [0, 1, 2, 3].find((i) => i !== self && i !== 1)!;
+    const d = driverFor(chain, self);
+    d.driver.start();
+    const forBlock = vote(chain, offender, VOTE_PREVOTE, new Uint8Array(32).fill(5));
+    const forNil = vote(chain, offender, VOTE_PREVOTE, null);
+    await d.driver.onVote(peer, forBlock);
+    await d.driver.onVote(peer, forNil);
+    await until('evidence report', () => d.submitted.length === 1);
+    await d.driver.onVote(peer, forNil); // the same offence again: no second report
+    await new Promise((r) => setTimeout(r, 50));
+    expect(d.submitted).toHaveLength(1);
+    await d.driver.stop();
+
+    const tx = decodeTx(d.submitted[0]);
+    expect(equalBytes(tx.to!, EVIDENCE_ADDRESS)).toBe(true);
+    expect(equalBytes(tx.sender, KEYS[0].publicKey)).toBe(true);
+    const built = await chain.build(chain.spec.timeMs + 1_000, chain.validators[1].address, [envelope(tx, d.submitted[0])], null);
+    expect(built.receipts[0]).toMatchObject({ status: 'ok', events: [{ event: 'Equivocation' }] });
+    await chain.commit(built, null);
+    const slot = evidenceSlot(chain.validators[offender].address, 1, 0, VOTE_PREVOTE);
+    expect(chain.stateAt().getStorage(EVIDENCE_ADDRESS, slot)).toBeDefined();
+    expect(chain.store.txLocation(txHash(d.submitted[0]))).toEqual({ height: 1, index: 0 });
+
+    // After a restart, a new offence (next height, same validator) is reported in turn.
+    await chain.store.close();
+    chain = await openChain(dir);
+    const again = driverFor(chain, self);
+    again.driver.start();
+    const h2 = (h: Hash | null) => encodeVote(signVoteMessage(CHAIN_ID, { type: VOTE_PREVOTE, height: 2, round: 0, blockHash: h, validatorIndex: offender }, keyOf(chain, offender).secretKey));
+    await again.driver.onVote(peer, h2(new Uint8Array(32).fill(6)));
+    await again.driver.onVote(peer, h2(null));
+    await until('second evidence report (new offence)', () => again.submitted.length === 1);
+    await again.driver.stop();
+  });
+
+  it('checks evidence gossiped by a peer: hostile or forged evidence penalises the peer, valid evidence is reported once', async () => {
+    const chain = await openChain(tmp.make('medchain-evidence-gossip-'));
+    const self = chain.validators.findIndex((v) => equalBytes(v.address, KEYS[0].address));
+    const offender = (self + 2) % 4;
+    const d = driverFor(chain, self);
+    d.driver.start();
+    const signed = (by: number, index: number, h: Hash | null) =>
+      signVoteMessage(CHAIN_ID, { type: VOTE_PRECOMMIT, height: 1, round: 0, blockHash: h, validatorIndex: index }, keyOf(chain, by).secretKey);
+    const hostile: Uint8Array[] = [
       new Uint8Array([0xc1]),
-      new Uint8Array([0x92, 0x05, 0xc4, 0x00]), // [5, b'']: unknown tag
-      new Uint8Array([0x92, 0x00, 0xc4, 0x00]), // a proposal without its block
-      new Uint8Array([0x93, 0x00, 0xc4, 0x01, 0x00, 0x01]), // block not bytes
-      new Uint8Array([0x92, 0x01, 0xc4, 0x01, 0x00]), // vote bytes that are not a vote
-      new Uint8Array(1 << 16).fill(0x91), // deep nesting
+      encode([1, 2]),
+      encode([new Uint8Array(3), new Uint8Array(3)]),
+      new Uint8Array(1 << 16).fill(0x91),
+      encodeEvidence({ vote1: signed(offender, offender, new Uint8Array(32).fill(1)), vote2: signed(offender, offender, new Uint8Array(32).fill(1)) }), // same value
+      encodeEvidence({ vote1: signed(offender, offender, new Uint8Array(32).fill(1)), vote2: signed(self, offender, null) }), // forged
     ];
-    for (const b of bad) expect(() => decodeWalEntry(b)).toThrow(expect.objectContaining({ code: 'CONSENSUS_BAD_WAL_ENTRY' }));
+    for (const bytes of hostile) await expect(d.driver.onEvidence(peer, bytes)).rejects.toMatchObject({ code: 'P2P_BAD_FRAME', action: 'penalize' });
+    expect(d.submitted).toHaveLength(0);
+    const good = encodeEvidence({ vote1: signed(offender, offender, new Uint8Array(32).fill(1)), vote2: signed(offender, offender, null) });
+    await d.driver.onEvidence(peer, good);
+    await d.driver.onEvidence(peer, good);
+    expect(d.submitted).toHaveLength(1);
+    expect(d.mempool.size).toBe(1);
+    await d.driver.stop();
   });
 });
