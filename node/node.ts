@@ -78,6 +78,7 @@ interface NodeParts {
   logger: Logger;
   waiters: TxWaiters;
   writes: SerialQueue;
+  sync: BlockSync | undefined;
   /** Marks the node as stopping, so no driver starts during shutdown. */
   onStop: () => void;
 }
@@ -168,7 +169,7 @@ export class MedchainNode {
     };
     if (config.p2pPort !== undefined) {
       const nodeKey = config.key ?? newKeyPair();
-      const handlers = peerHandlers({ chain, intake, logger, getNetwork: () => network!, getSync: () => sync!, getDriver: () => driver });
+      const handlers = peerHandlers({ chain, mempool, intake, logger, getNetwork: () => network!, getSync: () => sync!, getDriver: () => driver });
       network = new Network(
         { chainId: chain.spec.chainId, genesisHash: chain.genesisHash, nodeKey, host: config.p2pHost ?? '127.0.0.1', port: config.p2pPort, peers: config.peers ?? [] },
         handlers,
@@ -245,7 +246,7 @@ export class MedchainNode {
       : undefined;
     const node = new MedchainNode(
       { chain, mempool, rpc, hub, network },
-      { store, pool, producer, driver: () => driver, logger, waiters, writes, onStop: () => (stopping = true) },
+      { store, pool, producer, driver: () => driver, logger, waiters, writes, sync, onStop: () => (stopping = true) },
     );
     try {
       const addr = await rpc.listen();
@@ -253,6 +254,7 @@ export class MedchainNode {
       if (network) {
         const p2p = await network.start();
         logger.info('p2p listening', { url: `ws://${p2p.address}:${p2p.port}`, peers: (config.peers ?? []).length });
+        sync?.start();
       }
     } catch (e) {
       await node.stop();
@@ -279,6 +281,7 @@ export class MedchainNode {
     p.onStop();
     await p.producer?.stop();
     await p.driver()?.stop();
+    p.sync?.stop();
     await this.network?.stop();
     p.waiters.close();
     await this.rpc.close();
