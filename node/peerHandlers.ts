@@ -1,6 +1,6 @@
 /** What the node does with each p2p message (the network layer only transports them). */
 import type { Chain } from '../core/chain/index.js';
-import { MempoolError } from '../core/mempool/index.js';
+import { MempoolError, type Mempool } from '../core/mempool/index.js';
 import { P2PError, type Network, type NetworkHandlers } from '../p2p/index.js';
 import type { BlockSync } from './blockSync.js';
 import type { ConsensusDriver } from './consensusDriver.js';
@@ -10,9 +10,18 @@ import type { TxIntake } from './txIntake.js';
 /** Mempool rejections that prove the sender of a gossiped tx is misbehaving (not just late). */
 const PENALIZED_TX_ERRORS = new Set(['MEMPOOL_MALFORMED', 'MEMPOOL_TOO_LARGE', 'MEMPOOL_BAD_SIGNATURE', 'MEMPOOL_WRONG_CHAIN']);
 
+/**
+ * Pending txs sent to a peer that has just connected: gossip reaches only the peers connected
+ * when a tx arrives, so a tx accepted while this node had no link (just restarted, or a peer
+ * redialling) would otherwise wait until this node proposes — or forever, on a follower. The
+ * next block's worth at most (the consensus block cap), well inside the peer's message burst.
+ */
+export const MAX_TXS_ON_CONNECT = 2_000;
+
 /** The node's p2p handlers. Getters break the construction cycle network ↔ handlers. */
 export function peerHandlers(deps: {
   chain: Chain;
+  mempool: Mempool;
   intake: TxIntake;
   logger: Logger;
   getNetwork: () => Network;
@@ -25,6 +34,7 @@ export function peerHandlers(deps: {
     onPeerUp: (peer) => {
       peer.send({ kind: 'status', height: chain.head.height, headHash: chain.headHash });
       deps.getDriver()?.greet(peer);
+      for (const e of deps.mempool.pending(chain.spec.blockGasLimit).slice(0, MAX_TXS_ON_CONNECT)) peer.send({ kind: 'tx', tx: e.bytes });
     },
     onMessage: async (peer, m) => {
       switch (m.kind) {

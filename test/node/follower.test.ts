@@ -2,7 +2,8 @@
  * A follower node syncs the dev chain over p2p: real processes, real LevelDB, real sockets.
  * Blocks arrive with their commit certificates and are re-validated; txs sent to the follower
  * are gossiped to the validator and included; a follower restarted on an empty data dir
- * catches up from scratch.
+ * catches up from scratch; a tx a follower accepted before it had any peer reaches the
+ * validator once they connect.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -12,6 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { devKey } from '../../core/crypto/index.js';
 import { toHex } from '../../core/encoding/index.js';
 import { encodeTx, signTx } from '../../core/tx/index.js';
+import { freePort } from '../fixtures/freePort.js';
 import { startNode, type NodeProcess } from '../fixtures/nodeProcess.js';
 import { connect, type WsRpc } from '../fixtures/wsRpc.js';
 
@@ -89,5 +91,18 @@ describe('follower sync over p2p', () => {
     const target = await vh();
     await until(async () => (await height(g.rpc)) >= target);
     expect((await g.rpc.call<{ hash: string }>('chain_getBlock', [target])).hash).toBe((await v.call<{ hash: string }>('chain_getBlock', [target])).hash);
+  });
+
+  it('sends its pending txs to a peer that connects later, so a tx accepted with no peer still gets included', async () => {
+    const port = await freePort();
+    const f = await follower(`ws://127.0.0.1:${port}`);
+    const h = await f.rpc.call<string>('tx_send', [transfer(3, 0)]); // no validator yet: nowhere to gossip
+    const dev = await startNode(['dev', '--data-dir', tmp(), '--rpc-port', '0', '--p2p-port', String(port), '--block-ms', '30']);
+    procs.push(dev);
+    const v = await connect(dev.url);
+    conns.push(v);
+    const r = await v.call<{ status: string } | null>('tx_wait', [h, 30_000]);
+    expect(r?.status).toBe('ok');
+    expect((await f.rpc.call<{ status: string } | null>('tx_wait', [h, 30_000]))?.status).toBe('ok');
   });
 });
