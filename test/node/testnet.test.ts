@@ -5,7 +5,7 @@
  * resumes; a validator restarted with an empty data dir syncs and rejoins. No tx that had a
  * receipt is lost.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,6 +18,15 @@ import { connect, type WsRpc } from '../fixtures/wsRpc.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'medchain-testnet-'));
 const procs: NodeProcess[] = [];
+
+/** Every node process's log (killed incarnations too) written to a kept temp dir, for a failure message. */
+function dumpLogs(): string {
+  const out = mkdtempSync(path.join(os.tmpdir(), 'medchain-testnet-logs-'));
+  mkdirSync(out, { recursive: true });
+  procs.forEach((p, i) => writeFileSync(path.join(out, `process-${i}.log`), p.logs()));
+  return out;
+}
+
 afterAll(async () => {
   for (const p of procs) if (p.proc.exitCode === null && p.proc.signalCode === null) await p.kill();
   rmSync(dir, { recursive: true, force: true });
@@ -44,7 +53,7 @@ function canListen(port: number): Promise<boolean> {
 async function until(cond: () => Promise<boolean>, ms: number, what: string): Promise<void> {
   const end = Date.now() + ms;
   while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`timed out: ${what}`);
+    if (Date.now() > end) throw new Error(`timed out: ${what} (node logs: ${dumpLogs()})`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -85,7 +94,7 @@ describe('4-validator testnet', () => {
       for (let k = 0; k < count; k++) hashes.push(await rpcs[via]!.call<string>('tx_send', [transfer(1, nonce++)]));
       for (const h of hashes) {
         const r = await rpcs[via]!.call<{ status: string } | null>('tx_wait', [h, 60_000]);
-        expect(r?.status, h).toBe('ok');
+        expect(r?.status, `${h} (node logs: ${r?.status === 'ok' ? '' : dumpLogs()})`).toBe('ok');
         receipted.push(h);
       }
     };
