@@ -126,14 +126,14 @@ export class ConsensusDriver {
 
   /** Starts consensus at the chain head + 1, after replaying that height's write-ahead log. */
   start(): void {
-    void this.#events.run(async () => {
+    this.#loop(async () => {
       if (!this.#stopped) await this.#replayAndStart();
     });
   }
 
   /** Re-initialises at the chain head after block sync moved it (the machine's height is behind or its set is stale). */
   resync(): void {
-    void this.#events.run(async () => {
+    this.#loop(async () => {
       if (this.#stopped || (this.#state.height > this.#d.chain.head.height && !this.#setChanged())) return;
       this.#blocks = new Map();
       this.#state = this.#initAtHead();
@@ -263,8 +263,13 @@ export class ConsensusDriver {
     await this.#events.idle();
   }
 
+  /** Runs a task in the serialized loop; a failure is logged, never an unhandled rejection. */
+  #loop(task: () => Promise<void>): void {
+    this.#events.run(task).catch((e: unknown) => this.#d.logger.error('consensus loop task failed', { height: this.#state.height, round: this.#state.round }, e));
+  }
+
   #feed(event: ConsensusEvent, before?: () => void): void {
-    void this.#events.run(async () => {
+    this.#loop(async () => {
       if (this.#stopped) return;
       before?.();
       await this.#apply(event);
@@ -292,13 +297,23 @@ export class ConsensusDriver {
       if (before.round !== this.#state.round && !heightChanged) {
         this.#d.logger.info('round change', { height: this.#state.height, round: this.#state.round });
       }
+      if (before.step !== this.#state.step || before.round !== this.#state.round || heightChanged) {
+        this.#d.logger.debug('consensus step', { height: this.#state.height, round: this.#state.round, step: this.#state.step, on: ev.type });
+      }
       // Write-ahead: a message that changed this height's log is on disk before its consequences.
       if (!heightChanged && (ev.type === 'proposal' || ev.type === 'vote') && logChanged(before, this.#state)) {
         const entry = this.#walEntry(ev.type === 'vote' ? ev.vote : ev.proposal);
         if (entry) await this.#wal.append([entry], { sync: false });
       }
       for (const action of result.actions) {
-        const follow = await this.#perform(action);
+        let follow: ConsensusEvent[] | undefined;
+        try {
+          follow = await this.#perform(action);
+        } catch (e) {
+          // A failed action must not drop the ones after it (the next height's propose or
+          // timeouts): that would leave the machine waiting for good. Logged loudly: it is a bug.
+          this.#d.logger.error('consensus action failed', { action: action.type, height: this.#state.height, round: this.#state.round }, e);
+        }
         if (follow) queue = queue.concat(follow);
         if (action.type === 'commit' && this.#setChanged()) {
           // Governance changed the set of the next height: the machine moved on with the old
@@ -486,7 +501,14 @@ export class ConsensusDriver {
       return;
     }
     const started = Date.now();
-    await this.#d.writes.run(() => chain.commit(entry.built!, commit));
+    // Checked again inside the write queue: block sync may have queued the same height first
+    // (a peer's status arrived before the last precommit), and it then extends the head.
+    const committed = await this.#d.writes.run(async () => {
+      if (chain.head.height >= height) return false;
+      await chain.commit(entry.built!, commit);
+      return true;
+    });
+    if (!committed) return;
     this.#lastCommitAt = Date.now();
     logger.info('block', { height, round, txs: entry.built.included.length, proposer: toHex(entry.block.header.proposer), ms: Date.now() - started });
     this.#d.onCommitted(entry.built);

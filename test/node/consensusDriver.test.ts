@@ -63,7 +63,7 @@ function keyOf(chain: Chain, index: number) {
 }
 
 /** A driver for validator `self` over `chain`, its broadcasts captured. */
-function driverFor(chain: Chain, self: number) {
+function driverFor(chain: Chain, self: number, writes = new SerialQueue()) {
   const key = keyOf(chain, self);
   const logger = createLogger({ level: 'error' });
   const network = new Network(
@@ -80,7 +80,7 @@ function driverFor(chain: Chain, self: number) {
     network,
     key: { ...key, name: 'v' } as never,
     verifySigs: inThreadVerify,
-    writes: new SerialQueue(),
+    writes,
     logger,
     blockMs: 0,
     behind: () => false,
@@ -90,9 +90,10 @@ function driverFor(chain: Chain, self: number) {
       await mempool.add(bytes);
     },
   });
+  const proposals = () => sent.mock.calls.map(([m]) => m).filter((m) => m.kind === 'proposal');
   const votes = () =>
     sent.mock.calls.map(([m]) => m).flatMap((m) => (m.kind === 'vote' ? [decodeVote(m.vote)] : []));
-  return { driver, votes, committed, submitted, mempool };
+  return { driver, votes, proposals, committed, submitted, mempool };
 }
 
 const peer = {} as Peer;
@@ -223,6 +224,33 @@ describe('consensus driver (LevelDB)', () => {
     await d.driver.onEvidence(peer, good);
     expect(d.submitted).toHaveLength(1);
     expect(d.mempool.size).toBe(1);
+    await d.driver.stop();
+  });
+
+  it('when block sync stores the decided block first, the driver goes on to the next height (it proposes there)', async () => {
+    const chain = await openChain(tmp.make('medchain-race-'));
+    const self = 2; // proposer of height 2, round 0
+    const proposer = 1; // of height 1, round 0
+    const writes = new SerialQueue();
+    const d = driverFor(chain, self, writes);
+    const builder = await openChain(tmp.make('medchain-race-builder-'));
+    const built = await builder.build(chain.spec.timeMs + 1_000, builder.validators[proposer].address, [], null);
+    const proposal = signProposalMessage(CHAIN_ID, { height: 1, round: 0, blockHash: built.hash, validRound: -1, proposerIndex: proposer }, keyOf(chain, proposer).secretKey);
+    d.driver.start();
+    await d.driver.onProposal(peer, encodeProposal(proposal), encodeBlock(built.block));
+    for (const i of [0, 1]) await d.driver.onVote(peer, vote(chain, i, VOTE_PREVOTE, built.hash));
+    await until('own precommit', () => d.votes().some((v) => v.type === VOTE_PRECOMMIT));
+    // Block sync holds the write queue and stores height 1 before the driver's commit runs.
+    let release!: () => void;
+    void writes.run(() => new Promise<void>((r) => (release = r)));
+    const synced = await chain.validate(built.block, inThreadVerify);
+    void writes.run(() => chain.commit(synced, null));
+    for (const i of [0, 1]) await d.driver.onVote(peer, vote(chain, i, VOTE_PRECOMMIT, built.hash));
+    await until('decision', () => d.driver.position.height === 2);
+    release();
+    await until('a proposal for height 2', () => d.proposals().length > 0);
+    expect(chain.head.height).toBe(1);
+    expect(d.committed).toHaveLength(0); // the driver did not commit (or report) the block twice
     await d.driver.stop();
   });
 });
