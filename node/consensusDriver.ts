@@ -21,6 +21,7 @@ import {
   evidenceSigChecks,
   initState,
   logChanged,
+  proposerIndex,
   proposalSigCheck,
   proposalTarget,
   recordSigned,
@@ -86,6 +87,23 @@ const EVIDENCE_TX_GAS = 100_000;
 
 /** Equivocations remembered as reported, so a flood of duplicate votes makes one report each. */
 const MAX_REPORTED_EVIDENCE = 1_024;
+
+/**
+ * Why a round ended without a decision, for the operator's log: what the round was waiting
+ * for when its timeout fired (and whose proposal it was), or that peers had moved on.
+ */
+export function roundFailure(before: ConsensusState, ev: ConsensusEvent): { failedRound: number; proposer: string; reason: string } {
+  const failedRound = before.round;
+  const proposer = toHex(before.validators[proposerIndex(before.validators, before.height, failedRound)].address);
+  if (ev.type !== 'timeout') return { failedRound, proposer, reason: 'peers moved to a later round' };
+  const reason =
+    before.step === 'propose'
+      ? 'no valid proposal arrived in time'
+      : before.step === 'prevote'
+        ? 'no 2/3 prevotes for one block (polka) in time'
+        : 'no 2/3 precommits for one block in time';
+  return { failedRound, proposer, reason };
+}
 
 /** Runs Tendermint for this node: a validator votes, a non-validator follows. */
 export class ConsensusDriver {
@@ -295,7 +313,7 @@ export class ConsensusDriver {
       this.#state = result.state;
       const heightChanged = before.height !== this.#state.height;
       if (before.round !== this.#state.round && !heightChanged) {
-        this.#d.logger.info('round change', { height: this.#state.height, round: this.#state.round });
+        this.#d.logger.info('round change', { height: this.#state.height, round: this.#state.round, ...roundFailure(before, ev) });
       }
       if (before.step !== this.#state.step || before.round !== this.#state.round || heightChanged) {
         this.#d.logger.debug('consensus step', { height: this.#state.height, round: this.#state.round, step: this.#state.step, on: ev.type });

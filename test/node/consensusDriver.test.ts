@@ -11,9 +11,9 @@
  * block, records it in state.
  */
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { encodeBlock, VOTE_PRECOMMIT, VOTE_PREVOTE, type VoteType } from '../../core/block/index.js';
+import { encodeBlock, validator, VOTE_PRECOMMIT, VOTE_PREVOTE, type VoteType } from '../../core/block/index.js';
 import { Chain, type BuiltBlock } from '../../core/chain/index.js';
-import { decodeVote, decodeWalEntry, encodeEvidence, encodeProposal, encodeVote, signProposalMessage, signVoteMessage } from '../../core/consensus/index.js';
+import { decodeVote, decodeWalEntry, encodeEvidence, initState, encodeProposal, encodeVote, signProposalMessage, signVoteMessage } from '../../core/consensus/index.js';
 import { encode } from '../../core/encoding/index.js';
 import { equalBytes, toHex } from '../../core/encoding/index.js';
 import { envelope, EVIDENCE_ADDRESS, evidenceSlot, UNAVAILABLE_EXECUTOR } from '../../core/execution/index.js';
@@ -23,7 +23,7 @@ import { Mempool } from '../../core/mempool/index.js';
 import { ChainStore } from '../../core/store/index.js';
 import type { Hash } from '../../core/types.js';
 import { Network, type Peer } from '../../p2p/index.js';
-import { ConsensusDriver } from '../../node/consensusDriver.js';
+import { ConsensusDriver, roundFailure } from '../../node/consensusDriver.js';
 import { createLogger } from '../../node/logger.js';
 import { SerialQueue } from '../../node/serialQueue.js';
 import { DEV, inThreadVerify, TempDirs } from '../fixtures/chainFixtures.js';
@@ -252,5 +252,16 @@ describe('consensus driver (LevelDB)', () => {
     expect(chain.head.height).toBe(1);
     expect(d.committed).toHaveLength(0); // the driver did not commit (or report) the block twice
     await d.driver.stop();
+  });
+
+  it('names why a round failed, and whose proposal it was, for the round-change log line', () => {
+    const validators = KEYS.map((k) => validator(k.publicKey));
+    const s0 = initState({ validators, selfIndex: 0, height: 5, round: 2, lock: null });
+    const timeout = { type: 'timeout' as const, height: 5, round: 2, step: 'propose' as const };
+    expect(roundFailure(s0, timeout)).toEqual({ failedRound: 2, proposer: toHex(validators[(5 + 2) % 4].address), reason: 'no valid proposal arrived in time' });
+    expect(roundFailure({ ...s0, step: 'prevote' }, timeout).reason).toMatch(/prevotes/);
+    expect(roundFailure({ ...s0, step: 'precommit' }, timeout).reason).toMatch(/precommits/);
+    const later = signVoteMessage(CHAIN_ID, { type: VOTE_PREVOTE, height: 5, round: 3, blockHash: null, validatorIndex: 1 }, KEYS[1].secretKey);
+    expect(roundFailure(s0, { type: 'vote', vote: later }).reason).toBe('peers moved to a later round');
   });
 });
