@@ -19,7 +19,7 @@ import { envelope, UNAVAILABLE_EXECUTOR } from '../../core/execution/index.js';
 import { parseGenesis } from '../../core/genesis/index.js';
 import { ChainStore } from '../../core/store/index.js';
 import { encodeTx, txSigningPayload, type UnsignedTx } from '../../core/tx/index.js';
-import { compareTo, figure, type Figure, type Suite } from '../figure.js';
+import { figure, type Figure, type Suite } from '../figure.js';
 import { printFigure } from '../measure.js';
 import { RpcConnection } from '../load/rpcConnection.js';
 import { run as runLoad } from './load.js';
@@ -180,11 +180,20 @@ export const run: Suite = async (args) => {
   const figures: Figure[] = [];
   if (!args.includes('--sync-only')) {
     const t = await testnetLoad(args);
-    const fin = t.find((f) => /finalized tx\/s/.test(f.name));
-    if (fin) {
-      const ref = figure('target', 'tx/s', [1000]);
-      compareTo(fin, ref, 1);
-      fin.target = '>= 1,000 finalized tx/s with 4 validators';
+    // Issue 8's targets replace the dev-node targets the load suite attaches: ≥ 1,000
+    // finalized tx/s at max, p99 send→final ≤ 3 s at an offered 1,000 tx/s (a backlog's p99
+    // at max measures the backlog, so it carries no target).
+    for (const f of t) {
+      delete f.target;
+      delete f.met;
+      if (/@max — finalized tx\/s$/.test(f.name)) {
+        f.target = '>= 1,000 finalized tx/s with 4 validators (issue 8)';
+        f.met = f.median >= 1000;
+      }
+      if (/@1000 tx\/s — send→final p99$/.test(f.name)) {
+        f.target = '<= 3,000 ms at 1,000 tx/s offered (issue 8)';
+        f.met = f.median <= 3000;
+      }
     }
     figures.push(...t);
   }
