@@ -5,10 +5,12 @@
  * and is covered, so each one is paid (80 of 100 after the 20% copay) from escrow that lasts
  * far past any run (ESCROW_PER_POLICY), the adjudication's full path rather than a refusal.
  *
- * Setup, in three waves: the dev regulator registers the senders as hospitals and one insurer
- * per POLICIES_PER_INSURER senders, dev accounts fund the insurers, and each sender's own fresh
- * patient grants its insurer consent for payment; each insurer creates its patients' policies
- * and deposits their escrow; one probe claim measures the gas and must come back paid.
+ * Setup, in three waves (more when there are over SETUP_WAVE organisations, which regional
+ * regulators then register, see registerOrgs): the dev regulator registers the senders as
+ * hospitals and one insurer per POLICIES_PER_INSURER senders, dev accounts fund the insurers,
+ * and each sender's own fresh patient grants its insurer consent for payment; each insurer
+ * creates its patients' policies and deposits their escrow; one probe claim measures the gas
+ * and must come back paid.
  */
 import { fromHex } from '../../../core/encoding/index.js';
 import { LoadError } from '../errors.js';

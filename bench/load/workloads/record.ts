@@ -3,7 +3,7 @@
  * (records.anchor), each anchor checked against the patient's consent and the practitioner's
  * registration in the same tx (genesis/contracts/records.mc).
  *
- * Setup, in three waves: the dev regulator registers one hospital per SETUP_WAVE senders while
+ * Setup, in three waves (more beyond SETUP_WAVE² senders, see registerOrgs): the dev regulator registers one hospital per SETUP_WAVE senders while
  * each sender's own fresh patient grants it consent (lab data, treatment); each hospital
  * registers its senders as practitioners; one probe anchor measures the gas.
  */
