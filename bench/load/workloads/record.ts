@@ -3,9 +3,10 @@
  * (records.anchor), each anchor checked against the patient's consent and the practitioner's
  * registration in the same tx (genesis/contracts/records.mc).
  *
- * Setup, in three waves (more beyond SETUP_WAVE² senders, see registerOrgs): the dev regulator registers one hospital per SETUP_WAVE senders while
- * each sender's own fresh patient grants it consent (lab data, treatment); each hospital
- * registers its senders as practitioners; one probe anchor measures the gas.
+ * Setup, in three waves (more beyond SETUP_WAVE² senders, see registerOrgs): the dev
+ * regulator registers one hospital per SETUP_WAVE senders while each sender's own fresh
+ * patient grants it consent (lab data, treatment); each hospital registers its senders as
+ * practitioners; one probe anchor measures the gas.
  */
 import { fromHex } from '../../../core/encoding/index.js';
 import { loadHash, RECORD_CATEGORY, RECORD_DEVICE, RECORD_HASH_TAG, RECORD_PURPOSE, type RecordParams } from './factories.js';
