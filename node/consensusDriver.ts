@@ -43,11 +43,10 @@ import {
 } from '../core/consensus/index.js';
 import { equalBytes, toHex } from '../core/encoding/index.js';
 import { MedchainError } from '../core/errors.js';
-import { EVIDENCE_ADDRESS, EVIDENCE_METHOD, evidenceSlot } from '../core/execution/index.js';
 import type { Mempool } from '../core/mempool/index.js';
-import { encodeTx, signTx } from '../core/tx/index.js';
 import { P2PError, type Network, type Peer } from '../p2p/index.js';
 import { ConsensusWal } from './consensusWal.js';
+import { EvidenceReporter } from './evidenceReporter.js';
 import type { KeyPair } from './keyFile.js';
 import type { Logger } from './logger.js';
 import { SerialQueue } from './serialQueue.js';
@@ -82,12 +81,6 @@ export interface ConsensusDriverDeps {
   submitTx(bytes: Uint8Array): Promise<unknown>;
 }
 
-/** Gas limit of an evidence report tx: the handler's EVIDENCE_GAS plus the envelope's intrinsic gas, with room. */
-const EVIDENCE_TX_GAS = 100_000;
-
-/** Equivocations remembered as reported, so a flood of duplicate votes makes one report each. */
-const MAX_REPORTED_EVIDENCE = 1_024;
-
 /**
  * Why a round ended without a decision, for the operator's log: what the round was waiting
  * for when its timeout fired (and whose proposal it was), or that peers had moved on.
@@ -117,14 +110,15 @@ export class ConsensusDriver {
   #blocks = new Map<string, { block: Block; bytes: Uint8Array; built?: BuiltBlock }>();
   #lastCommitAt = Date.now();
   #stopped = false;
-  /** (validator, height, round, step) of equivocations this node has reported. */
-  readonly #reported = new Set<string>();
+  readonly #evidence: EvidenceReporter | undefined;
 
   constructor(deps: ConsensusDriverDeps) {
     this.#d = deps;
     const raw = deps.chain.store.safetyRecord();
     this.#safety = raw ? decodeSafetyRecord(raw) : null;
     this.#wal = new ConsensusWal(deps.chain.store, deps.logger);
+    const { chain, mempool, key, logger, submitTx } = deps;
+    this.#evidence = key ? new EvidenceReporter({ chain, mempool, key, logger, submitTx }) : undefined;
     this.#state = this.#initAtHead();
   }
 
@@ -440,34 +434,10 @@ export class ConsensusDriver {
     }
   }
 
-  /**
-   * Reports an equivocation on chain as a tx from this node's key to EVIDENCE_ADDRESS (gossiped
-   * like any tx); once per offence, and not when it is recorded already. Nodes without a key
-   * only log it.
-   */
+  /** Reports an equivocation on chain (a node without a key only logs it). */
   async #reportEvidence(ev: Evidence): Promise<void> {
-    const { chain, mempool, key, logger } = this.#d;
-    const { validatorIndex, height, round, type } = ev.vote1;
-    const offender = this.#setOf(height).set[validatorIndex];
-    const id = `${validatorIndex}/${height}/${round}/${type}`;
-    if (!key || !offender || this.#reported.has(id)) return;
-    if (this.#reported.size >= MAX_REPORTED_EVIDENCE) this.#reported.clear();
-    this.#reported.add(id);
-    if (chain.stateAt().getStorage(EVIDENCE_ADDRESS, evidenceSlot(offender.address, height, round, type))) return;
-    const tx = signTx(
-      {
-        chainId: chain.spec.chainId,
-        nonce: mempool.pendingNonce(key.address),
-        sender: key.publicKey,
-        to: EVIDENCE_ADDRESS,
-        method: EVIDENCE_METHOD,
-        args: [encodeVote(ev.vote1), encodeVote(ev.vote2)],
-        gasLimit: EVIDENCE_TX_GAS,
-      },
-      key.secretKey,
-    );
-    await this.#d.submitTx(encodeTx(tx));
-    logger.info('reported equivocation on chain', { validator: toHex(offender.address), height, round, step: type });
+    const offender = this.#setOf(ev.vote1.height).set[ev.vote1.validatorIndex];
+    if (offender) await this.#evidence?.report(ev, offender);
   }
 
   /**
