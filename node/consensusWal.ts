@@ -69,11 +69,6 @@ export class ConsensusWal {
     }
     await this.#store.writeConsensus({ wal, safety: opts.safety, sync: opts.sync });
   }
-
-  /** Messages logged at the current height. */
-  get size(): number {
-    return this.#ids.size;
-  }
 }
 
 function entryHeight(e: WalEntry): Height {

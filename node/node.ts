@@ -146,6 +146,12 @@ export class MedchainNode {
     let network: Network | undefined;
     let sync: BlockSync | undefined;
     let driver: ConsensusDriver | undefined;
+    /** Admits a tx (journaled before it is acknowledged) and gossips it: RPC clients' txs and the node's own evidence reports. */
+    const admitTx = async (bytes: Uint8Array) => {
+      const r = await intake.add(bytes);
+      network?.broadcast({ kind: 'tx', tx: bytes });
+      return r;
+    };
     const metrics = new NodeMetrics({
       height: () => chain.head.height,
       finalizedHeight: () => chain.store.finalHeight(),
@@ -189,12 +195,8 @@ export class MedchainNode {
       // below until governance grows the set (then every node with p2p runs the driver).
       const net = network;
       const behind = () => net.readyPeers().some((p) => p.height > chain.head.height + 1);
-      const submitTx = async (bytes: Uint8Array) => {
-        await intake.add(bytes);
-        net.broadcast({ kind: 'tx', tx: bytes });
-      };
       const makeDriver = () =>
-        new ConsensusDriver({ chain, mempool, network: net, key: config.key, verifySigs, writes, logger, blockMs: config.blockMs, behind, onCommitted: (b) => onCommitted(b, null), submitTx });
+        new ConsensusDriver({ chain, mempool, network: net, key: config.key, verifySigs, writes, logger, blockMs: config.blockMs, behind, onCommitted: (b) => onCommitted(b, null), submitTx: admitTx });
       if (chain.validators.length > 1) driver = makeDriver();
       startDriver = () => {
         if (driver || !started || stopping || chain.validators.length <= 1) return;
@@ -206,11 +208,7 @@ export class MedchainNode {
 
     const methods = new MethodTable({ title: 'medchain JSON-RPC', version: VERSION });
     const rpcMempool = {
-      add: async (bytes: Uint8Array) => {
-        const r = await intake.add(bytes);
-        network?.broadcast({ kind: 'tx', tx: bytes });
-        return r;
-      },
+      add: admitTx,
       get: (h: Uint8Array) => mempool.get(h),
       pendingNonce: (address: Uint8Array) => mempool.pendingNonce(address),
       get size() {
