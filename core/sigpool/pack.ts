@@ -3,7 +3,7 @@
  * small objects to structured-clone.
  *
  * Chunk layout (native-endian u32s — both ends run on this machine — then bytes):
- *   [count][flags][msgOffset_0 … msgOffset_count]   header, (3 + count) × 4 bytes
+ *   [count][msgOffset_0 … msgOffset_count]          header, (2 + count) × 4 bytes
  *   [publicKey_0 … publicKey_{count-1}]             count × 32
  *   [signature_0 … signature_{count-1}]             count × 64
  *   [message bytes, concatenated]                   msgOffset_count bytes
@@ -41,47 +41,35 @@ export function isWellFormed(item: unknown): item is SigItem {
   );
 }
 
-/** Packs `items[start..end)` (all well-formed) into one transferable buffer. */
-export function packChunk(items: readonly SigItem[], start: number, end: number, flags = 0): ArrayBuffer {
-  return packInto(items, start, end, flags, (bytes) => new ArrayBuffer(bytes));
-}
-
-function packInto<B extends ArrayBuffer | SharedArrayBuffer>(
-  items: readonly SigItem[],
-  start: number,
-  end: number,
-  flags: number,
-  alloc: (bytes: number) => B,
-): B {
-  const count = end - start;
+/** Packs `items` (all well-formed) into one shared buffer in the chunk layout. */
+function packShared(items: readonly SigItem[]): SharedArrayBuffer {
+  const count = items.length;
   let msgBytes = 0;
-  for (let i = start; i < end; i++) msgBytes += items[i].message.length;
-  const headerBytes = (3 + count) * 4;
+  for (const it of items) msgBytes += it.message.length;
+  const headerBytes = (2 + count) * 4;
   const pkBase = headerBytes;
   const sigBase = pkBase + count * PK;
   const msgBase = sigBase + count * SIG;
-  const buffer = alloc(msgBase + msgBytes);
-  const header = new Uint32Array(buffer, 0, 3 + count);
+  const buffer = new SharedArrayBuffer(msgBase + msgBytes);
+  const header = new Uint32Array(buffer, 0, 2 + count);
   const bytes = new Uint8Array(buffer);
   header[0] = count;
-  header[1] = flags;
   let off = 0;
   for (let i = 0; i < count; i++) {
-    const it = items[start + i];
-    header[2 + i] = off;
+    const it = items[i];
+    header[1 + i] = off;
     bytes.set(it.publicKey, pkBase + i * PK);
     bytes.set(it.signature, sigBase + i * SIG);
     bytes.set(it.message, msgBase + off);
     off += it.message.length;
   }
-  header[2 + count] = off;
+  header[1 + count] = off;
   return buffer;
 }
 
 /** A packed chunk, read in place: accessors return views into the one buffer. */
 export interface UnpackedChunk {
   count: number;
-  flags: number;
   publicKey(i: number): Uint8Array;
   signature(i: number): Uint8Array;
   message(i: number): Uint8Array;
@@ -89,16 +77,14 @@ export interface UnpackedChunk {
 
 /** Reads a packed chunk, plain or shared (throws RangeError if the buffer is not a consistent chunk). */
 export function unpackChunk(buffer: ArrayBuffer | SharedArrayBuffer): UnpackedChunk {
-  if (!(buffer instanceof ArrayBuffer || buffer instanceof SharedArrayBuffer) || buffer.byteLength < 12) {
+  if (!(buffer instanceof ArrayBuffer || buffer instanceof SharedArrayBuffer) || buffer.byteLength < 8) {
     throw new RangeError('not a signature chunk');
   }
-  const head = new Uint32Array(buffer, 0, 2);
-  const count = head[0];
-  const flags = head[1];
-  const headerBytes = (3 + count) * 4;
+  const count = new Uint32Array(buffer, 0, 1)[0];
+  const headerBytes = (2 + count) * 4;
   const msgBase = headerBytes + count * (PK + SIG);
   if (msgBase > buffer.byteLength) throw new RangeError('signature chunk truncated');
-  const offsets = new Uint32Array(buffer, 8, count + 1);
+  const offsets = new Uint32Array(buffer, 4, count + 1);
   if (offsets[0] !== 0 || msgBase + offsets[count] !== buffer.byteLength) throw new RangeError('signature chunk inconsistent');
   for (let i = 0; i < count; i++) if (offsets[i + 1] < offsets[i]) throw new RangeError('signature chunk inconsistent');
   const bytes = new Uint8Array(buffer);
@@ -106,7 +92,6 @@ export function unpackChunk(buffer: ArrayBuffer | SharedArrayBuffer): UnpackedCh
   const sigBase = pkBase + count * PK;
   return {
     count,
-    flags,
     publicKey: (i) => bytes.subarray(pkBase + i * PK, pkBase + (i + 1) * PK),
     signature: (i) => bytes.subarray(sigBase + i * SIG, sigBase + (i + 1) * SIG),
     message: (i) => bytes.subarray(msgBase + offsets[i], msgBase + offsets[i + 1]),
@@ -142,7 +127,7 @@ export interface PackedJob {
 
 /** Packs `items` (all well-formed) into a job cut into `slices` (contiguous [start, end) ranges covering them in order). */
 export function packJob(items: readonly SigItem[], slices: readonly (readonly [number, number])[]): PackedJob {
-  const chunk = packInto(items, 0, items.length, 0, (bytes) => new SharedArrayBuffer(bytes));
+  const chunk = packShared(items);
   const words = CONTROL_WORDS + slices.length + 1;
   const control = new SharedArrayBuffer(words * 4 + items.length);
   const head = new Uint32Array(control, 0, words);

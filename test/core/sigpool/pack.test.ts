@@ -3,7 +3,6 @@ import {
   isWellFormed,
   jobResults,
   openJob,
-  packChunk,
   packJob,
   RESULT_INVALID,
   RESULT_PENDING,
@@ -13,14 +12,16 @@ import {
 import { MAX_CHUNK_SIZE, MIN_CHUNK_SIZE, planChunks } from '../../../core/sigpool/tuning.js';
 import { validItems } from './fixtures.js';
 
-describe('packChunk / unpackChunk', () => {
+/** The chunk of a job holding `list` as one slice. */
+const chunkOf = (list: ReturnType<typeof validItems>) => packJob(list, [[0, list.length]]).chunk;
+
+describe('the chunk layout (packJob / unpackChunk)', () => {
   const items = validItems(40);
 
   it('round-trips keys, signatures and messages (including empty ones) from one buffer', () => {
-    const buf = packChunk(items, 3, 37, 0);
+    const buf = chunkOf(items.slice(3, 37));
     const c = unpackChunk(buf);
     expect(c.count).toBe(34);
-    expect(c.flags).toBe(0);
     for (let i = 0; i < c.count; i++) {
       expect(c.publicKey(i)).toEqual(items[3 + i].publicKey);
       expect(c.signature(i)).toEqual(items[3 + i].signature);
@@ -29,17 +30,16 @@ describe('packChunk / unpackChunk', () => {
     }
   });
 
-  it('packs an empty chunk and carries flags', () => {
-    const c = unpackChunk(packChunk(items, 5, 5, 7));
+  it('packs an empty chunk', () => {
+    const c = unpackChunk(chunkOf([]));
     expect(c.count).toBe(0);
-    expect(c.flags).toBe(7);
   });
 
   it('rejects buffers that are not consistent chunks', () => {
     expect(() => unpackChunk(new ArrayBuffer(4))).toThrow(RangeError);
-    const buf = packChunk(items, 0, 4);
+    const buf = chunkOf(items.slice(0, 4));
     expect(() => unpackChunk(buf.slice(0, buf.byteLength - 1))).toThrow(RangeError);
-    const lying = packChunk(items, 0, 4);
+    const lying = chunkOf(items.slice(0, 4));
     new Uint32Array(lying, 0, 1)[0] = 1_000_000;
     expect(() => unpackChunk(lying)).toThrow(RangeError);
     expect(() => unpackChunk('x' as unknown as ArrayBuffer)).toThrow(RangeError);
@@ -103,7 +103,7 @@ describe('packJob / openJob', () => {
     const good = () => packJob(items.slice(0, 8), [[0, 4], [4, 8]]);
     const { chunk, control } = good();
     expect(() => openJob(undefined, undefined)).toThrow(RangeError);
-    expect(() => openJob(packChunk(items, 0, 8), control)).toThrow(RangeError); // not shared
+    expect(() => openJob(new Uint8Array(chunk).slice().buffer, control)).toThrow(RangeError); // not shared
     expect(() => openJob(chunk, new ArrayBuffer(control.byteLength))).toThrow(RangeError);
     expect(() => openJob(chunk, new SharedArrayBuffer(8))).toThrow(RangeError);
     expect(() => openJob(chunk, packJob(items.slice(0, 9), [[0, 9]]).control)).toThrow(RangeError); // other count
