@@ -259,19 +259,26 @@ export class Chain {
         head: this.#headHeader.height,
       });
     }
-    await this.store.writeBlock({
-      height: built.block.header.height,
-      hash: built.hash,
-      blockBytes: encodeBlock(built.block),
-      commit,
-      txHashes: built.included.map((e) => e.hash),
-      receipts: built.receipts,
-      trieNodes: built.nodes,
-      final: true,
-    });
-    this.#headHeader = built.block.header;
-    this.#headHash = built.hash;
-    this.#headTrie = built.trie;
+    await this.store.writeBlock(
+      {
+        height: built.block.header.height,
+        hash: built.hash,
+        blockBytes: encodeBlock(built.block),
+        commit,
+        txHashes: built.included.map((e) => e.hash),
+        receipts: built.receipts,
+        trieNodes: built.nodes,
+        final: true,
+      },
+      [],
+      // The head moves in the same tick the store makes the block readable: a reader that sees
+      // a receipt also sees the state it produced.
+      () => {
+        this.#headHeader = built.block.header;
+        this.#headHash = built.hash;
+        this.#headTrie = built.trie;
+      },
+    );
   }
 
   /**

@@ -120,8 +120,23 @@ export class ChainStore {
     return h;
   }
 
-  /** The head: the highest stored block. */
-  head(): { height: Height; hash: Hash } | undefined {
+  /**
+   * The head and final height as last written, read from meta once and then kept in memory.
+   * Readers see a block only once its batch has completed (see `writeBlock`).
+   */
+  #tip: { head: { height: Height; hash: Hash } | undefined; final: Height } | undefined;
+
+  #loadTip(): { head: { height: Height; hash: Hash } | undefined; final: Height } {
+    this.#tip ??= { head: this.#readHead(), final: this.#readFinal() };
+    return this.#tip;
+  }
+
+  /** The highest height readers may see: nothing above it is returned by any read. */
+  #visibleHeight(): number {
+    return this.#loadTip().head?.height ?? -1;
+  }
+
+  #readHead(): { height: Height; hash: Hash } | undefined {
     const raw = this.meta(META_HEAD);
     if (!raw) return undefined;
     const v = this.decodeStored(raw, 'meta/head');
@@ -131,13 +146,22 @@ export class ChainStore {
     return { height: v[0], hash: v[1] };
   }
 
-  /** Highest final height. */
-  finalHeight(): Height {
+  #readFinal(): Height {
     const raw = this.meta(META_FINAL);
     if (!raw) return 0;
     const v = this.decodeStored(raw, 'meta/final');
     if (!isHeight(v)) throw this.corrupt('meta/final', 'not a height');
     return v;
+  }
+
+  /** The head: the highest stored block. */
+  head(): { height: Height; hash: Hash } | undefined {
+    return this.#loadTip().head;
+  }
+
+  /** Highest final height. */
+  finalHeight(): Height {
+    return this.#loadTip().final;
   }
 
   /** Writes the genesis block (height 0) and its state, once, atomically. */
@@ -156,8 +180,18 @@ export class ChainStore {
     await this.writeBlock(w, [{ type: 'put', sublevel: this.subs.meta, key: utf8(META_GENESIS), value: w.hash }]);
   }
 
-  /** Writes one committed block and everything derived from it in one atomic batch. */
-  async writeBlock(w: BlockWrite, extra: Array<{ type: 'put'; sublevel: Sub; key: Bytes; value: Bytes }> = []): Promise<void> {
+  /**
+   * Writes one committed block and everything derived from it in one atomic batch. LevelDB
+   * applies a batch on a libuv thread, where sync reads can see it before the write's callback
+   * reaches JS; so reads are capped at the head recorded here, and the block becomes visible
+   * only once the batch has completed, in the same tick as `onWritten` (the chain moves its head
+   * there), so no reader sees a receipt before the state it produced.
+   */
+  async writeBlock(
+    w: BlockWrite,
+    extra: Array<{ type: 'put'; sublevel: Sub; key: Bytes; value: Bytes }> = [],
+    onWritten?: () => void,
+  ): Promise<void> {
     if (w.txHashes.length !== w.receipts.length) {
       throw new StoreError('STORE_BAD_WRITE', 'one receipt per tx is required', { height: w.height });
     }
@@ -181,7 +215,11 @@ export class ChainStore {
     for (const txh of w.txHashes) ops.push({ type: 'del', sublevel: this.subs.pool, key: txh } as never);
     ops.push({ type: 'put', sublevel: this.subs.meta, key: utf8(META_HEAD), value: encode([w.height, w.hash]) });
     if (w.final) ops.push({ type: 'put', sublevel: this.subs.meta, key: utf8(META_FINAL), value: encode(w.height) });
+    const tip = this.#loadTip();
     await this.db.batch([...ops, ...extra] as never);
+    onWritten?.();
+    tip.head = { height: w.height, hash: w.hash };
+    if (w.final) tip.final = w.height;
   }
 
   /** The validator's persisted safety record (last signed consensus message), if any. */
@@ -258,6 +296,7 @@ export class ChainStore {
     for await (const [k, v] of this.subs.events.iterator({ gte: heightKey(fromHeight) })) {
       const key = k as Uint8Array;
       const dv = new DataView(key.buffer, key.byteOffset, key.byteLength);
+      if (Number(dv.getBigUint64(0)) > this.#visibleHeight()) return;
       const t = this.decodeStored(v, 'events');
       if (!Array.isArray(t) || t.length !== 4 || typeof t[0] !== 'number' || !(t[1] instanceof Uint8Array) || typeof t[2] !== 'string') {
         throw this.corrupt('events', 'bad event tuple');
@@ -268,6 +307,7 @@ export class ChainStore {
 
   /** The encoded block at `height`. */
   blockBytes(height: Height): Uint8Array | undefined {
+    if (height > this.#visibleHeight()) return undefined;
     return this.get('blocks', heightKey(height));
   }
 
@@ -289,11 +329,12 @@ export class ChainStore {
     if (raw.length !== 8) throw this.corrupt('blockHashes', 'bad height key');
     const h = new DataView(raw.buffer, raw.byteOffset, 8).getBigUint64(0);
     if (h > BigInt(Number.MAX_SAFE_INTEGER)) throw this.corrupt('blockHashes', 'height out of range');
-    return Number(h);
+    return Number(h) > this.#visibleHeight() ? undefined : Number(h);
   }
 
   /** The stored commit certificate of the block at `height`. */
   commit(height: Height): Commit | undefined {
+    if (height > this.#visibleHeight()) return undefined;
     const raw = this.get('commits', heightKey(height));
     if (!raw) return undefined;
     try {
@@ -309,11 +350,12 @@ export class ChainStore {
     if (!raw) return undefined;
     const v = this.decodeStored(raw, 'txIndex');
     if (!Array.isArray(v) || v.length !== 2 || !isHeight(v[0]) || !isHeight(v[1])) throw this.corrupt('txIndex', 'expected [height, index]');
-    return { height: v[0], index: v[1] };
+    return v[0] > this.#visibleHeight() ? undefined : { height: v[0], index: v[1] };
   }
 
   /** The receipts of the block at `height`, in tx order. */
   receipts(height: Height): Receipt[] | undefined {
+    if (height > this.#visibleHeight()) return undefined;
     const raw = this.get('receipts', heightKey(height));
     if (!raw) return undefined;
     const v = this.decodeStored(raw, `receipts/${height}`);

@@ -82,6 +82,8 @@ describe('medchain dev', () => {
   });
 
   it('survives SIGKILL mid-load: nothing receipted or accepted is lost and the chain extends the same head', async () => {
+    // the first test's node, if it failed before stopping it, still holds the data dir
+    for (const p of procs) if (p.proc.exitCode === null) await p.kill();
     const { node, rpc } = await start();
     let nonce = (await rpc.call<Account>('state_getAccount', [toHex(devKey(3).address)])).nonce;
     // keep sending until a good number of txs have receipts ...

@@ -156,6 +156,44 @@ describe('ChainStore', () => {
     expect(store.finalHeight()).toBe(1);
   });
 
+  it('a block is readable only once its batch has completed, in the tick writeBlock calls onWritten', async () => {
+    const { store } = await openStore();
+    await store.writeGenesis(blockWrite(0, 0));
+    // A batch big enough that LevelDB spends a while applying it on its own thread, where
+    // sync reads could see it before the write's callback reaches JS.
+    const nodes: Array<[Uint8Array, Uint8Array]> = Array.from({ length: 40_000 }, (_, i) => [sha256(encode(['n', i])), fill(200, i & 0xff)]);
+    const b1 = blockWrite(1, 50, { trieNodes: nodes });
+    const seenEarly: string[] = [];
+    let written = false;
+    let visibleInOnWritten = true;
+    const done = store
+      .writeBlock(b1, [], () => {
+        written = true;
+        visibleInOnWritten = store.txLocation(b1.txHashes[0]) !== undefined;
+      })
+      .then(() => 'done');
+    const probe = () => {
+      if (written) return;
+      if (store.txLocation(b1.txHashes[0])) seenEarly.push('txLocation');
+      if (store.receipts(1)) seenEarly.push('receipts');
+      if (store.block(1)) seenEarly.push('block');
+      if (store.commit(1)) seenEarly.push('commit');
+      if (store.heightOf(b1.hash) !== undefined) seenEarly.push('heightOf');
+      if (store.head()?.height !== 0 || store.finalHeight() !== 0) seenEarly.push('head');
+    };
+    let polls = 0;
+    while ((await Promise.race([done, new Promise((r) => setImmediate(() => r('poll')))])) === 'poll') {
+      probe();
+      polls++;
+    }
+    expect(polls).toBeGreaterThan(0);
+    expect(seenEarly).toEqual([]);
+    expect(visibleInOnWritten).toBe(false);
+    expect(store.txLocation(b1.txHashes[0])).toEqual({ height: 1, index: 0 });
+    expect(store.head()).toEqual({ height: 1, hash: b1.hash });
+    expect(store.finalHeight()).toBe(1);
+  });
+
   it('a non-final block moves the head but not the final height', async () => {
     const { store } = await openStore();
     await store.writeGenesis(blockWrite(0, 0));
@@ -217,12 +255,19 @@ describe('ChainStore', () => {
 });
 
 describe('ChainStore on corrupt data', () => {
-  async function seeded(): Promise<{ store: ChainStore; b1: ReturnType<typeof blockWrite> }> {
-    const { store } = await openStore();
+  async function seeded(): Promise<{ store: ChainStore; b1: ReturnType<typeof blockWrite>; dir: string }> {
+    const { store, dir } = await openStore();
     await store.writeGenesis(blockWrite(0, 0));
     const b1 = blockWrite(1, 2);
     await store.writeBlock(b1);
-    return { store, b1 };
+    return { store, b1, dir };
+  }
+
+  /** Puts `value` at meta/`key` and reopens: the head and final height are read from meta on open. */
+  async function reopenWithMeta(dir: string, store: ChainStore, key: string, value: Uint8Array): Promise<ChainStore> {
+    await sub(store, 'meta').put(utf8(key), value);
+    await store.close();
+    return (await openStore(dir)).store;
   }
 
   const garbage: Array<[string, Uint8Array]> = [
@@ -232,23 +277,22 @@ describe('ChainStore on corrupt data', () => {
   ];
 
   it('corrupt meta/head → STORE_CORRUPT at meta/head', async () => {
-    const { store } = await seeded();
-    const meta = sub(store, 'meta');
-    for (const [, g] of garbage) {
-      await meta.put(utf8(META_HEAD), g);
+    let { store, dir } = await seeded();
+    const values = [
+      ...garbage.map(([, g]) => g),
+      ...([5, 'head', [1], [fill(32, 1), 1], ['1', fill(32, 1)], null, [-1, fill(5, 1)], [1, fill(31, 1)], [1, fill(32, 1), 3]] as Value[]).map((v) => encode(v)),
+    ];
+    for (const g of values) {
+      store = await reopenWithMeta(dir, store, META_HEAD, g);
       expectStoreError(() => store.head(), 'STORE_CORRUPT', 'meta/head');
-    }
-    for (const v of [5, 'head', [1], [fill(32, 1), 1], ['1', fill(32, 1)], null, [-1, fill(5, 1)], [1, fill(31, 1)], [1, fill(32, 1), 3]] as Value[]) {
-      await meta.put(utf8(META_HEAD), encode(v));
-      expectStoreError(() => store.head(), 'STORE_CORRUPT', 'meta/head');
+      expectStoreError(() => store.block(1), 'STORE_CORRUPT', 'meta/head'); // reads are bounded by the head
     }
   });
 
   it('corrupt meta/final → STORE_CORRUPT at meta/final', async () => {
-    const { store } = await seeded();
-    const meta = sub(store, 'meta');
+    let { store, dir } = await seeded();
     for (const g of [...garbage.map(([, b]) => b), encode('7'), encode([7]), encode(null), encode(-3)]) {
-      await meta.put(utf8(META_FINAL), g);
+      store = await reopenWithMeta(dir, store, META_FINAL, g);
       expectStoreError(() => store.finalHeight(), 'STORE_CORRUPT', 'meta/final');
     }
   });
