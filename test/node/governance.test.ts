@@ -16,7 +16,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { validator, validatorsHash } from '../../core/block/index.js';
 import { fromHex, toHex } from '../../core/encoding/index.js';
 import { freePort } from '../fixtures/freePort.js';
-import { runCli, startNode, type NodeProcess } from '../fixtures/nodeProcess.js';
+import { dumpLogs, runCli, startNode, type NodeProcess } from '../fixtures/nodeProcess.js';
 import { connect, type WsRpc } from '../fixtures/wsRpc.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'medchain-governance-'));
@@ -31,7 +31,7 @@ afterAll(async () => {
 async function until(cond: () => Promise<boolean>, ms: number, what: string): Promise<void> {
   const end = Date.now() + ms;
   while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`timed out: ${what}`);
+    if (Date.now() > end) throw new Error(`timed out: ${what} (node logs: ${dumpLogs(procs, 'medchain-governance')})`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }

@@ -5,7 +5,7 @@
  * resumes; a validator restarted with an empty data dir syncs and rejoins. No tx that had a
  * receipt is lost.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,19 +13,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { devKey } from '../../core/crypto/index.js';
 import { toHex } from '../../core/encoding/index.js';
 import { encodeTx, signTx } from '../../core/tx/index.js';
-import { runCli, startNode, type NodeProcess } from '../fixtures/nodeProcess.js';
+import { dumpLogs, runCli, startNode, type NodeProcess } from '../fixtures/nodeProcess.js';
 import { connect, type WsRpc } from '../fixtures/wsRpc.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'medchain-testnet-'));
 const procs: NodeProcess[] = [];
 
-/** Every node process's log (killed incarnations too) written to a kept temp dir, for a failure message. */
-function dumpLogs(): string {
-  const out = mkdtempSync(path.join(os.tmpdir(), 'medchain-testnet-logs-'));
-  mkdirSync(out, { recursive: true });
-  procs.forEach((p, i) => writeFileSync(path.join(out, `process-${i}.log`), p.logs()));
-  return out;
-}
+const dumpNodeLogs = () => dumpLogs(procs, 'medchain-testnet');
 
 afterAll(async () => {
   for (const p of procs) if (p.proc.exitCode === null && p.proc.signalCode === null) await p.kill();
@@ -53,7 +47,7 @@ function canListen(port: number): Promise<boolean> {
 async function until(cond: () => Promise<boolean>, ms: number, what: string): Promise<void> {
   const end = Date.now() + ms;
   while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`timed out: ${what} (node logs: ${dumpLogs()})`);
+    if (Date.now() > end) throw new Error(`timed out: ${what} (node logs: ${dumpNodeLogs()})`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -94,7 +88,7 @@ describe('4-validator testnet', () => {
       for (let k = 0; k < count; k++) hashes.push(await rpcs[via]!.call<string>('tx_send', [transfer(1, nonce++)]));
       for (const h of hashes) {
         const r = await rpcs[via]!.call<{ status: string } | null>('tx_wait', [h, 60_000]);
-        expect(r?.status, `${h} (node logs: ${r?.status === 'ok' ? '' : dumpLogs()})`).toBe('ok');
+        expect(r?.status, `${h} (node logs: ${r?.status === 'ok' ? '' : dumpNodeLogs()})`).toBe('ok');
         receipted.push(h);
       }
     };
