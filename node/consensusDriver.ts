@@ -330,9 +330,13 @@ export class ConsensusDriver {
         if (action.type === 'commit' && this.#setChanged()) {
           // Governance changed the set of the next height: the machine moved on with the old
           // one, so restart it with the new set (this node may have joined or left it).
+          // The messages held for the new height (early proposals and votes, checked against
+          // its set on arrival) go to the restarted machine as its own decide would replay
+          // them, before `start`: dropping them cost the first round of every set change.
           this.#d.logger.info('validator set changed', { height: this.#state.height, validators: this.#d.chain.validators.length });
+          const held = before.nextHeight.map((m): ConsensusEvent => (m.type === 'proposal' ? { type: 'proposal', proposal: m.proposal } : { type: 'vote', vote: m.vote }));
           this.#state = this.#initAtHead();
-          queue = [{ type: 'start' }];
+          queue = [...held, { type: 'start' }];
           break;
         }
       }

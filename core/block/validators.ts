@@ -26,6 +26,9 @@ export function validatorsHash(validators: readonly Validator[]): Hash {
  * powers [9007199254740650, 9007199254740639, 9007199254740661], the last two "reached" a
  * quorum they do not have). CometBFT bounds its total power the same way (MaxTotalVotingPower).
  */
+/** Most validators a set may hold (genesis and the governance contract enforce it): a consortium, not a crowd. */
+export const MAX_VALIDATORS = 256;
+
 export const MAX_TOTAL_POWER = Math.floor(Number.MAX_SAFE_INTEGER / 3);
 
 /** Sum of voting power. */

@@ -8,7 +8,7 @@
  * The chain derives each member's address from its public key itself and checks every
  * bound the contract keeps, so a faulty contract cannot hand consensus a malformed set.
  */
-import { MAX_TOTAL_POWER, validator, type Validator } from '../block/index.js';
+import { MAX_TOTAL_POWER, MAX_VALIDATORS, validator, type Validator } from '../block/index.js';
 import { decode, equalBytes, type Value } from '../encoding/index.js';
 import { ChainError } from './errors.js';
 
@@ -20,8 +20,6 @@ export interface ValidatorEpoch {
 
 /** Most epochs the contract keeps (one in effect, two scheduled); more means a bad contract. */
 const MAX_EPOCHS = 8;
-/** Most validators per set, as genesis allows. */
-const MAX_SET = 256;
 
 function bad(msg: string): ChainError {
   return new ChainError('CHAIN_BAD_VALIDATORS', `validators contract: ${msg}`, {});
@@ -56,7 +54,7 @@ export function decodeValidatorEpochs(raw: Uint8Array): ValidatorEpoch[] {
     const { from, members } = e;
     if (typeof from !== 'number' || !Number.isSafeInteger(from) || from <= last) throw bad(`epochs[${i}].from is not increasing`);
     last = from;
-    if (!Array.isArray(members) || members.length === 0 || members.length > MAX_SET) throw bad(`epochs[${i}] has not 1..${MAX_SET} members`);
+    if (!Array.isArray(members) || members.length === 0 || members.length > MAX_VALIDATORS) throw bad(`epochs[${i}] has not 1..${MAX_VALIDATORS} members`);
     const validators = members.map((m, j) => member(m, `epochs[${i}].members[${j}]`));
     const seen = new Set<string>();
     let total = 0;

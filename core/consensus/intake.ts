@@ -7,7 +7,7 @@
  * A second vote for another value at the same step is equivocation: reported as evidence
  * (and counted toward that value as voteSet.ts explains).
  */
-import { VOTE_PRECOMMIT, VOTE_PREVOTE } from '../block/index.js';
+import { MAX_VALIDATORS, VOTE_PRECOMMIT, VOTE_PREVOTE } from '../block/index.js';
 import type { Draft } from './draft.js';
 import { ConsensusError } from './errors.js';
 import { MAX_ROUND, proposerIndex, type BufferedMessage, type RoundState } from './state.js';
@@ -33,8 +33,9 @@ export const MAX_BUFFERED_PER_VALIDATOR = 8;
 export function intakeProposal(d: Draft, p: Proposal): void {
   assertProposalShape(p);
   const s = d.s;
+  // The next height may have another set (governance): its senders are checked there.
+  if (p.height === s.height + 1 && p.proposerIndex < MAX_VALIDATORS) return buffer(d, { type: 'proposal', proposal: p }, p.proposerIndex);
   if (p.proposerIndex >= d.n) return;
-  if (p.height === s.height + 1) return buffer(d, { type: 'proposal', proposal: p }, p.proposerIndex);
   if (p.height !== s.height || p.round > MAX_ROUND) return;
   if (p.proposerIndex !== proposerIndex(s.validators, s.height, p.round)) return;
   if (p.validRound < -1 || p.validRound >= p.round) return;
@@ -53,8 +54,8 @@ export function intakeProposal(d: Draft, p: Proposal): void {
 export function intakeVote(d: Draft, v: Vote): void {
   assertVoteShape(v);
   const s = d.s;
+  if (v.height === s.height + 1 && v.validatorIndex < MAX_VALIDATORS) return buffer(d, { type: 'vote', vote: v }, v.validatorIndex);
   if (v.validatorIndex >= d.n) return;
-  if (v.height === s.height + 1) return buffer(d, { type: 'vote', vote: v }, v.validatorIndex);
   if (v.height !== s.height || v.round > MAX_ROUND) return;
   if (!admitRound(d, v.round, v.validatorIndex)) return;
   const rs = d.roundState(v.round);

@@ -1,6 +1,6 @@
 import { fromHex, HexError } from '../encoding/index.js';
 import { CHAIN_ID_RE } from '../tx/index.js';
-import { MAX_TOTAL_POWER, totalPower, validator, type Validator } from '../block/index.js';
+import { MAX_TOTAL_POWER, MAX_VALIDATORS, totalPower, validator, type Validator } from '../block/index.js';
 import type { Address } from '../types.js';
 import { GenesisError } from './errors.js';
 import { parseGenesisContracts, type GenesisContract } from './genesisContracts.js';
@@ -26,8 +26,6 @@ export interface GenesisSpec {
 
 /** Most accounts a genesis may fund: bounds start-up work on a hostile file. */
 const MAX_GENESIS_ACCOUNTS = 100_000;
-/** Most validators: the consensus and commit sizes assume a consortium, not a crowd. */
-const MAX_VALIDATORS = 256;
 const UINT64_MAX = 2n ** 64n - 1n;
 
 function fail(field: string, message: string): GenesisError {

@@ -16,7 +16,7 @@ import { Chain, type BuiltBlock } from '../../core/chain/index.js';
 import { decodeVote, decodeWalEntry, encodeEvidence, initState, encodeProposal, encodeVote, signProposalMessage, signVoteMessage } from '../../core/consensus/index.js';
 import { encode } from '../../core/encoding/index.js';
 import { equalBytes, toHex } from '../../core/encoding/index.js';
-import { envelope, EVIDENCE_ADDRESS, evidenceSlot, UNAVAILABLE_EXECUTOR } from '../../core/execution/index.js';
+import { envelope, EVIDENCE_ADDRESS, evidenceSlot, UNAVAILABLE_EXECUTOR, VM_EXECUTOR } from '../../core/execution/index.js';
 import { decodeTx, txHash } from '../../core/tx/index.js';
 import { parseGenesis, type GenesisSpec } from '../../core/genesis/index.js';
 import { Mempool } from '../../core/mempool/index.js';
@@ -27,6 +27,7 @@ import { ConsensusDriver, roundFailure } from '../../node/consensusDriver.js';
 import { createLogger } from '../../node/logger.js';
 import { SerialQueue } from '../../node/serialQueue.js';
 import { DEV, inThreadVerify, TempDirs } from '../fixtures/chainFixtures.js';
+import { addArgs, certify, GovTxs, govSpec } from '../fixtures/governance.js';
 
 const CHAIN_ID = 'medchain-dev';
 const KEYS = DEV.slice(0, 4);
@@ -62,9 +63,8 @@ function keyOf(chain: Chain, index: number) {
   return k;
 }
 
-/** A driver for validator `self` over `chain`, its broadcasts captured. */
-function driverFor(chain: Chain, self: number, writes = new SerialQueue()) {
-  const key = keyOf(chain, self);
+/** A driver for validator `self` over `chain` (or for `key`, which may join the set later), its broadcasts captured. */
+function driverFor(chain: Chain, self: number, writes = new SerialQueue(), key = keyOf(chain, self)) {
   const logger = createLogger({ level: 'error' });
   const network = new Network(
     { chainId: CHAIN_ID, genesisHash: chain.genesisHash, nodeKey: key, host: '127.0.0.1', port: 0, peers: [] },
@@ -251,6 +251,55 @@ describe('consensus driver (LevelDB)', () => {
     await until('a proposal for height 2', () => d.proposals().length > 0);
     expect(chain.head.height).toBe(1);
     expect(d.committed).toHaveLength(0); // the driver did not commit (or report) the block twice
+    await d.driver.stop();
+  });
+
+  it('carries the messages held for the next height across a validator-set change: a joining validator acts on them at once', async () => {
+    // Genesis {dev 0}; block 1 adds dev 1 and dev 2 (dev 0 alone passes both): from height 3
+    // the set is {0, 1, 2}, whose round-0 proposer is dev 0. The driver runs dev 1's key.
+    const gov = new GovTxs();
+    const openGov = async () => {
+      const store = await ChainStore.open(tmp.make('medchain-setchange-'));
+      stores.push(store);
+      return Chain.open(store, { spec: govSpec([0]), executor: VM_EXECUTOR });
+    };
+    const builder = await openGov();
+    const chain = await openGov();
+    const b1 = await builder.build(builder.head.timeMs + 1_000, DEV[0].address, [gov.tx(builder, 0, 'proposeAdd', addArgs(1)), gov.tx(builder, 0, 'proposeAdd', addArgs(2))], null);
+    expect(b1.receipts.map((r) => r.status)).toEqual(['ok', 'ok']);
+    const c1 = certify(b1, b1.hash, builder.validatorsAt(1));
+    await builder.commit(b1, c1);
+    await chain.commit(await chain.validate(b1.block, inThreadVerify), c1);
+    const grown = [0, 1, 2].map((i) => validator(DEV[i].publicKey));
+    expect(chain.validatorsAt(3)).toEqual(grown);
+    const b2 = await builder.build(builder.head.timeMs + 1_000, DEV[0].address, [], c1);
+    const c2 = certify(b2, b2.hash, builder.validatorsAt(2));
+    await builder.commit(b2, c2);
+    const b3 = await builder.build(builder.head.timeMs + 1_000, DEV[0].address, [], c2);
+
+    const d = driverFor(chain, 0, new SerialQueue(), { ...DEV[1], name: 'v' } as never);
+    const signed = (height: number, type: VoteType, hash: Hash, from: number, index: number) =>
+      encodeVote(signVoteMessage(CHAIN_ID, { type, height, round: 0, blockHash: hash, validatorIndex: index }, DEV[from].secretKey));
+    const propose = (height: number, hash: Hash) =>
+      encodeProposal(signProposalMessage(CHAIN_ID, { height, round: 0, blockHash: hash, validRound: -1, proposerIndex: 0 }, DEV[0].secretKey));
+    d.driver.start();
+    expect(d.driver.position.height).toBe(2);
+    await d.driver.onProposal(peer, propose(2, b2.hash), encodeBlock(b2.block));
+    // Height 3's proposal and two of its prevotes arrive while this node still decides height 2:
+    // dev 2's index (2) is beyond height 2's one-member set.
+    await d.driver.onProposal(peer, propose(3, b3.hash), encodeBlock(b3.block));
+    await d.driver.onVote(peer, signed(3, VOTE_PREVOTE, b3.hash, 0, 0));
+    await d.driver.onVote(peer, signed(3, VOTE_PREVOTE, b3.hash, 2, 2));
+    await d.driver.onVote(peer, signed(2, VOTE_PRECOMMIT, b2.hash, 0, 0));
+    await until('commit of height 2', () => chain.head.height === 2);
+    // Restarted with the new set, dev 1 (index 1) prevotes the held proposal and, with the two
+    // held prevotes, has 3 of 3: it precommits the block — no round lost to the set change.
+    await until('own precommit at height 3', () => d.votes().some((v) => v.height === 3 && v.type === VOTE_PRECOMMIT));
+    const own = d.votes().filter((v) => v.height === 3);
+    expect(own.map((v) => [v.type, v.round, v.validatorIndex, v.blockHash && toHex(v.blockHash)])).toEqual([
+      [VOTE_PREVOTE, 0, 1, toHex(b3.hash)],
+      [VOTE_PRECOMMIT, 0, 1, toHex(b3.hash)],
+    ]);
     await d.driver.stop();
   });
 

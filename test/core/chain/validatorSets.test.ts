@@ -12,24 +12,19 @@ import {
   assertCommitSigs,
   commitHash,
   headerHash,
-  signVote,
   validator,
   validatorsHash,
-  VOTE_PRECOMMIT,
-  type Block,
   type Commit,
   type Validator,
 } from '../../../core/block/index.js';
 import { Chain, ChainError, decodeValidatorEpochs, epochAt, type BuiltBlock } from '../../../core/chain/index.js';
-import { sha256 } from '../../../core/crypto/index.js';
 import { encode, toHex, type Value } from '../../../core/encoding/index.js';
 import { VM_EXECUTOR, type TxEnvelope } from '../../../core/execution/index.js';
-import { encodeValidatorEpochs, genesisContractAddress, type GenesisSpec } from '../../../core/genesis/index.js';
+import { encodeValidatorEpochs } from '../../../core/genesis/index.js';
 import { ChainStore } from '../../../core/store/index.js';
-import { encodeTx, signTx } from '../../../core/tx/index.js';
-import { abiJsonToArgs, type Json } from '../../../vm/index.js';
-import { devSpec } from '../../contracts/harness.js';
-import { DEV, env, inThreadVerify, TempDirs } from '../../fixtures/chainFixtures.js';
+import type { Json } from '../../../vm/index.js';
+import { DEV, inThreadVerify, TempDirs } from '../../fixtures/chainFixtures.js';
+import { addArgs, certify, GovTxs, govSpec } from '../../fixtures/governance.js';
 
 const tmp = new TempDirs();
 const stores: ChainStore[] = [];
@@ -93,46 +88,18 @@ describe('decodeValidatorEpochs', () => {
   });
 });
 
-/** Dev genesis with the validators contract; dev 0 the one genesis validator. */
-function govSpec(): GenesisSpec {
-  const s = devSpec();
-  s.validators = [V(0)];
-  return s;
-}
-
 async function openChain(dir = tmp.make('medchain-sets-')): Promise<{ chain: Chain; store: ChainStore; dir: string }> {
   const store = await ChainStore.open(dir);
   stores.push(store);
   return { chain: await Chain.open(store, { spec: govSpec(), executor: VM_EXECUTOR }), store, dir };
 }
 
-/** A certificate for `b` signed by the dev keys among `set` (indexes are positions in the set). */
-function certify(b: BuiltBlock | Block, hash: Uint8Array, set: readonly Validator[], signers = set.map((_, i) => i)): Commit {
-  const height = 'block' in b ? b.block.header.height : b.header.height;
-  return {
-    height,
-    round: 0,
-    blockHash: hash,
-    signatures: signers.map((i) => {
-      const key = DEV.find((k) => toHex(k.address) === toHex(set[i].address))!;
-      return [i, signVote('medchain-dev', VOTE_PRECOMMIT, height, 0, hash, key.secretKey)] as [number, Uint8Array];
-    }),
-  };
-}
-
-const VALIDATORS = genesisContractAddress('validators');
-const nonces = new Map<number, number>();
-function govTx(chain: Chain, from: number, method: string, args: Json[]): TxEnvelope {
-  const abi = VM_EXECUTOR.abiAt(chain.stateAt(), VALIDATORS)!;
-  const nonce = nonces.get(from) ?? 0;
-  nonces.set(from, nonce + 1);
-  return env(encodeTx(signTx({ chainId: 'medchain-dev', nonce, sender: DEV[from].publicKey, to: VALIDATORS, method, args: abiJsonToArgs(abi, method, args) as Value[], gasLimit: 2_000_000 }, DEV[from].secretKey)));
-}
-const addArgs = (i: number): Json[] => [toHex(DEV[i].address), toHex(DEV[i].publicKey), 1, toHex(sha256(DEV[i].publicKey).slice(20))];
+let gov = new GovTxs();
+const govTx = (chain: Chain, from: number, method: string, args: Json[]): TxEnvelope => gov.tx(chain, from, method, args);
 
 describe('Chain: the validator set of each height follows governance', () => {
   it('grows 1 → 2 at h+2: headers, proposers, certificates; a follower crosses the change; a reopened store agrees', async () => {
-    nonces.clear();
+    gov = new GovTxs();
     const A = await openChain();
     const B = await openChain();
     const produced: Array<{ built: BuiltBlock; commit: Commit }> = [];
@@ -208,7 +175,7 @@ describe('Chain: the validator set of each height follows governance', () => {
   });
 
   it('refuses a proposer outside the set of its height, and accepts it once its set includes it', async () => {
-    nonces.clear();
+    gov = new GovTxs();
     const A = await openChain();
     const B = await openChain();
     const b1 = await A.chain.build(A.chain.head.timeMs + 1000, DEV[0].address, [govTx(A.chain, 0, 'proposeAdd', addArgs(1))], null);

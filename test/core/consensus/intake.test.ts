@@ -14,6 +14,7 @@ import {
   MAX_ROUND,
   step,
 } from '../../../core/consensus/index.js';
+import { MAX_VALIDATORS } from '../../../core/block/index.js';
 import { A, B, C, Machine, precommit, prevote, proposal, timeout, validated, validators, vote, VOTE_PRECOMMIT, VOTE_PREVOTE } from './helpers.js';
 
 const START = { type: 'start' } as const;
@@ -67,6 +68,17 @@ describe('message intake', () => {
     m.feed(validated(2, C));
     expect(m.of('commit').map((c) => c.height)).toEqual([2]);
     expect(m.state.height).toBe(3);
+  });
+
+  it('holds next-height messages from indexes beyond this set (governance may grow the next one), up to MAX_VALIDATORS', () => {
+    const m = new Machine(); // 4 validators
+    m.feed(START, proposal(2, 0, C, -1, 6), prevote(2, 0, C, 5), prevote(2, 0, C, MAX_VALIDATORS - 1), prevote(2, 0, C, MAX_VALIDATORS), proposal(2, 0, C, -1, MAX_VALIDATORS));
+    expect(m.state.nextHeight.map((b) => (b.type === 'vote' ? b.vote.validatorIndex : b.proposal.proposerIndex))).toEqual([6, 5, MAX_VALIDATORS - 1]);
+    // decided under the same set, they are checked against it on replay: none of them enters
+    m.feed(proposal(1, 0, A, -1, 1), validated(1, A), precommit(1, 0, A, 1), precommit(1, 0, A, 2), precommit(1, 0, A, 3));
+    expect(m.state.height).toBe(2);
+    expect(m.state.rounds.get(0)?.proposal ?? null).toBeNull();
+    expect(m.state.rounds.get(0)?.prevotes.power ?? 0).toBe(0);
   });
 
   it('buffers at most MAX_BUFFERED_PER_VALIDATOR next-height messages per validator, and no duplicates', () => {
