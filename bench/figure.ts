@@ -19,6 +19,11 @@ export interface Figure {
   target?: string;
   /** Whether the target is met (when there is one). */
   met?: boolean;
+  /**
+   * Set on a figure kept from an earlier run of the suite (a run that did not measure it
+   * again, e.g. another load workload): when and at which commit it was measured.
+   */
+  measured?: { date: string; commit: string };
 }
 
 /** A suite's entry point: runs its workloads (each with its reference) and returns figures. */
