@@ -50,6 +50,7 @@ describe('dev genesis contracts', () => {
       records: '0xbc43feaf51c6e093ba75da0aefb6bd546226e54c',
       claims: '0x3af7c60c63af06996802ee7d30fe9af6daa9a9cd',
       validators: '0x1194cbae36b2e57d605c52f3a2bdbcc2663b5aa5',
+      supplychain: '0x6d931bea99265fbf5329b7836b98763c0644479b',
     });
   });
 
@@ -76,7 +77,7 @@ describe('dev genesis contracts', () => {
   });
 
   it('exports the API the issue names', () => {
-    const fns = (name: 'registry' | 'consent' | 'records' | 'claims' | 'validators') => {
+    const fns = (name: (typeof GENESIS_CONTRACT_NAMES)[number]) => {
       const abi = JSON.parse(JSON.stringify(compile(readFileSync(file(`genesis/contracts/${name}.mc`), 'utf8')).abi)) as { functions: Array<{ name: string; view: boolean; params: Array<{ type: string }>; returns: string | null }> };
       return Object.fromEntries(abi.functions.map((f) => [f.name, `${f.view ? 'view ' : ''}(${f.params.map((p) => p.type).join(',')})${f.returns ? ' -> ' + f.returns : ''}`]));
     };
@@ -109,6 +110,20 @@ describe('dev genesis contracts', () => {
       current: 'view () -> list<Member>',
       at: 'view (int) -> list<Member>',
       openProposals: 'view () -> list<OpenProposal>',
+    });
+    expect(fns('supplychain')).toMatchObject({
+      registerBatch: '(bytes,string,bytes,int,int,int,int)',
+      ship: '(bytes,address) -> int',
+      receive: '(bytes)',
+      recordReading: '(bytes,int,string)',
+      release: '(bytes)',
+      recall: '(bytes,string)',
+      dispense: '(bytes,int)',
+      get: 'view (bytes) -> BatchView?',
+      hop: 'view (bytes,int) -> Hop?',
+      hopCount: 'view (bytes) -> int',
+      history: 'view (bytes) -> list<Hop>',
+      isUsable: 'view (bytes) -> bool',
     });
   });
 

@@ -17,7 +17,7 @@ import { encodeTx, signTx, decodeTx } from '../../core/tx/index.js';
 import { abiJsonToArgs, eventToJson } from '../../vm/index.js';
 import { TempDirs } from '../fixtures/chainFixtures.js';
 
-export type ContractName = 'registry' | 'consent' | 'records' | 'claims' | 'validators';
+export type ContractName = 'registry' | 'consent' | 'records' | 'claims' | 'validators' | 'supplychain';
 
 /** The dev genesis as committed (with the compiled contracts). */
 export function devSpec(): GenesisSpec {

@@ -51,7 +51,7 @@ const view = <T = J>(contract: string, method: string, args: J[]) => client.call
 
 describe('medical flow over JSON-RPC (dev node)', () => {
   it('lists the genesis contracts in chain_getInfo', () => {
-    expect(Object.keys(contracts).sort()).toEqual(['claims', 'consent', 'records', 'registry', 'validators']);
+    expect(Object.keys(contracts).sort()).toEqual(['claims', 'consent', 'records', 'registry', 'supplychain', 'validators']);
   });
 
   it('registry: the regulator registers organisations, the hospital its practitioner', async () => {

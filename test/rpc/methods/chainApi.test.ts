@@ -50,6 +50,7 @@ describe('chain_*', () => {
       records: '0xbc43feaf51c6e093ba75da0aefb6bd546226e54c',
       claims: '0x3af7c60c63af06996802ee7d30fe9af6daa9a9cd',
       validators: '0x1194cbae36b2e57d605c52f3a2bdbcc2663b5aa5',
+      supplychain: '0x6d931bea99265fbf5329b7836b98763c0644479b',
     });
     expect(info.genesisHash).toMatch(/^0x[0-9a-f]{64}$/);
     expect(info.finalizedHeight).toBe(info.height);
