@@ -115,6 +115,7 @@ describe('dev genesis contracts', () => {
       registerBatch: '(bytes,string,bytes,int,int,int,int)',
       ship: '(bytes,address) -> int',
       receive: '(bytes)',
+      cancel: '(bytes)',
       recordReading: '(bytes,int,string)',
       release: '(bytes)',
       recall: '(bytes,string)',

@@ -172,13 +172,13 @@ describe('supplychain: custody', () => {
     const shipped = c.chain.head;
     expect(get(id)).toMatchObject({ holder: dev(MANU), receiver: dev(DIST), status: 'in-transit', hops: 1 });
     expect(view('isUsable', id)).toBe(true);
-    expect(view('hop', id, 0)).toEqual({ from: dev(MANU), to: dev(DIST), height: shipped.height, time: shipped.timeMs, receivedHeight: null, receivedTime: null });
+    expect(view('hop', id, 0)).toEqual({ from: dev(MANU), to: dev(DIST), height: shipped.height, time: shipped.timeMs, receivedHeight: null, receivedTime: null, cancelledHeight: null, cancelledTime: null });
 
     const r = await send(DIST, 'receive', id);
     expect(r.events).toEqual([{ contract: 'supplychain', event: 'Received', data: { batch: id, from: dev(MANU), to: dev(DIST), hop: 0 } }]);
     const received = c.chain.head;
     expect(get(id)).toMatchObject({ holder: dev(DIST), receiver: null, status: 'active', hops: 1 });
-    expect(view('hop', id, 0)).toEqual({ from: dev(MANU), to: dev(DIST), height: shipped.height, time: shipped.timeMs, receivedHeight: received.height, receivedTime: received.timeMs });
+    expect(view('hop', id, 0)).toEqual({ from: dev(MANU), to: dev(DIST), height: shipped.height, time: shipped.timeMs, receivedHeight: received.height, receivedTime: received.timeMs, cancelledHeight: null, cancelledTime: null });
 
     const [s2, r2] = await handOver(id, DIST, PHARMACY);
     expect([s2.status, r2.status, s2.result]).toEqual(['ok', 'ok', 1]);
@@ -229,6 +229,24 @@ describe('supplychain: custody', () => {
       'not-in-transit',
     ]);
     expect(get(id)).toMatchObject({ holder: dev(DIST), receiver: null });
+  });
+
+  it('the sender cancels a shipment before it is received; the hop stays in the history, marked cancelled', async () => {
+    const id = await registered('cancel');
+    await ok(MANU, 'ship', id, dev(DIST));
+    expect(await reasons([call(DIST, 'cancel', id), call(OUTSIDER, 'cancel', id), call(MANU, 'cancel', hashOf('batch unknown'))])).toEqual(['not-holder', 'not-holder', 'unknown-batch']);
+    const r = await send(MANU, 'cancel', id);
+    expect(r.events).toEqual([{ contract: 'supplychain', event: 'Cancelled', data: { batch: id, from: dev(MANU), to: dev(DIST), hop: 0 } }]);
+    const head = c.chain.head;
+    expect(get(id)).toMatchObject({ holder: dev(MANU), receiver: null, status: 'active', hops: 1 });
+    expect(view('hop', id, 0)).toMatchObject({ from: dev(MANU), to: dev(DIST), receivedHeight: null, cancelledHeight: head.height, cancelledTime: head.timeMs });
+    expect(await reasons([call(DIST, 'receive', id), call(MANU, 'cancel', id)])).toEqual(['not-in-transit', 'not-in-transit']);
+    const [s2, r2] = await handOver(id, MANU, PHARMACY);
+    expect([s2.result, r2.status]).toEqual([1, 'ok']);
+    expect((view('history', id) as Array<Record<string, Json>>).map((h) => [h.to, h.cancelledHeight !== null, h.receivedHeight !== null])).toEqual([
+      [dev(DIST), true, false],
+      [dev(PHARMACY), false, true],
+    ]);
   });
 
   it('keeps at most 64 hops and refuses the 65th with too-many-hops', async () => {
@@ -472,6 +490,9 @@ describe('supplychain: suspended organisations', () => {
     const toward = await registered('toward dist2');
     await ok(MANU, 'ship', toward, dev(DIST2));
     const other = await registered('other');
+    const outbound = await registered('outbound from dist2');
+    await handOver(outbound, MANU, DIST2);
+    await ok(DIST2, 'ship', outbound, dev(PHARMACY));
     await c.ok(REGULATOR, 'registry', 'suspend', [dev(DIST2)]);
     expect(
       await reasons([
@@ -479,11 +500,19 @@ describe('supplychain: suspended organisations', () => {
         call(DIST2, 'recordReading', held, 50, 's'),
         call(DIST2, 'receive', toward),
         call(MANU, 'ship', other, dev(DIST2)),
+        call(DIST2, 'cancel', outbound),
       ]),
-    ).toEqual(['not-active', 'not-active', 'not-active', 'bad-receiver']);
+    ).toEqual(['not-active', 'not-active', 'not-active', 'bad-receiver', 'not-active']);
     expect(get(held)).toMatchObject({ holder: dev(DIST2), readings: 0 });
     expect(get(toward)).toMatchObject({ holder: dev(MANU), receiver: dev(DIST2) });
-    // the regulator can still take the stranded batches off the market
+    // the sender calls back what the suspended receiver cannot take; an active receiver
+    // still takes what a suspended sender sent
+    await ok(MANU, 'cancel', toward);
+    await handOver(toward, MANU, DIST);
+    expect(get(toward)).toMatchObject({ holder: dev(DIST), hops: 2 });
+    await ok(PHARMACY, 'receive', outbound);
+    expect(get(outbound)).toMatchObject({ holder: dev(PHARMACY), receiver: null });
+    // the regulator can still take a batch held by a suspended organisation off the market
     await ok(REGULATOR, 'recall', held, 'holder-suspended');
     expect(view('isUsable', held)).toBe(false);
 
