@@ -92,6 +92,7 @@ export function loadHash(salt: Uint8Array, tag: number, senderIndex: number, k: 
 /** Tags of loadHash. */
 export const RECORD_HASH_TAG = 1;
 export const CLAIM_HASH_TAG = 2;
+export const READING_HASH_TAG = 3;
 
 /** Params of the record factory: each practitioner (sender) anchors records of its own patient. */
 export interface RecordParams extends FactoryParams {
@@ -153,5 +154,32 @@ const claim: TxFactory = (params, sender, k) => {
   };
 };
 
+/** Allowed range of a load batch (2.0–8.0 °C, a vaccine's) and the sensor id of its logger. */
+export const READING_MIN_TENTHS = 20;
+export const READING_MAX_TENTHS = 80;
+export const READING_SENSOR = 'load-logger';
+
+/** Params of the reading factory: each holder (sender) reports on its own batch. */
+export interface ReadingParams extends FactoryParams {
+  supplychain: Uint8Array;
+  /** The batch of each sender, by group index (registered by that sender in setup). */
+  batches: Uint8Array[];
+  gasLimit: number;
+}
+
+/**
+ * A holder's logger reports a temperature of its batch: supplychain.recordReading. The k-th
+ * reading walks the allowed range, so readings vary and none is an excursion.
+ */
+const reading: TxFactory = (params, sender, k) => {
+  const p = params as ReadingParams;
+  return {
+    to: p.supplychain,
+    method: 'recordReading',
+    args: [p.batches[sender.index], READING_MIN_TENTHS + (k % (READING_MAX_TENTHS - READING_MIN_TENTHS + 1)), READING_SENSOR],
+    gasLimit: p.gasLimit,
+  };
+};
+
 /** The factory of each workload. */
-export const FACTORIES: Readonly<Record<WorkloadName, TxFactory>> = { transfer, consent, record, claim };
+export const FACTORIES: Readonly<Record<WorkloadName, TxFactory>> = { transfer, consent, record, claim, reading };

@@ -2,6 +2,7 @@
 import { LoadError } from '../errors.js';
 import { claimWorkload } from './claim.js';
 import { consentWorkload } from './consent.js';
+import { readingWorkload } from './reading.js';
 import { recordWorkload } from './record.js';
 import { transferWorkload } from './transfer.js';
 import type { ChainInfo, Workload, WorkloadName } from './types.js';
@@ -16,6 +17,7 @@ export const WORKLOADS: Readonly<Record<WorkloadName, Workload>> = {
   consent: consentWorkload,
   record: recordWorkload,
   claim: claimWorkload,
+  reading: readingWorkload,
 };
 
 /**

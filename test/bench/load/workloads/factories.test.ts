@@ -9,8 +9,13 @@ import {
   FACTORIES,
   loadHash,
   RECORD_CATEGORY,
+  READING_HASH_TAG,
+  READING_MAX_TENTHS,
+  READING_MIN_TENTHS,
+  READING_SENSOR,
   RECORD_HASH_TAG,
   type ClaimParams,
+  type ReadingParams,
   type RecordParams,
 } from '../../../../bench/load/workloads/factories.js';
 
@@ -37,6 +42,19 @@ describe('record and claim tx factories', () => {
     expect(tx.args).toEqual(['L0707070707070707-C1-5', claimPolicyId('L0707070707070707', 1), [[CLAIM_CODE, CLAIM_AMOUNT, CLAIM_DATE_BASE + 5]], loadHash(salt, CLAIM_HASH_TAG, 1, 5)]);
   });
 
+  it("a holder reports on its own batch, readings walking the allowed range and never leaving it", () => {
+    const supplychain = new Uint8Array(20).fill(5);
+    const batches = [loadHash(salt, READING_HASH_TAG, 0, 0), loadHash(salt, READING_HASH_TAG, 1, 0)];
+    const params: ReadingParams = { supplychain, batches, gasLimit: 9_000 };
+    const tx = FACTORIES.reading(params, { index: 1, groupSize: 2 }, 0);
+    expect(tx).toEqual({ to: supplychain, method: 'recordReading', args: [batches[1], READING_MIN_TENTHS, READING_SENSOR], gasLimit: 9_000 });
+    const temps = Array.from({ length: 200 }, (_, k) => FACTORIES.reading(params, { index: 0, groupSize: 2 }, k).args[1] as number);
+    expect(Math.min(...temps)).toBe(READING_MIN_TENTHS);
+    expect(Math.max(...temps)).toBe(READING_MAX_TENTHS);
+    expect(new Set(temps).size).toBe(READING_MAX_TENTHS - READING_MIN_TENTHS + 1);
+    expect(FACTORIES.reading(params, { index: 0, groupSize: 2 }, 2 ** 40).args[1]).toBeLessThanOrEqual(READING_MAX_TENTHS);
+  });
+
   it('never repeats a record hash, claim id or (patient, service date) across senders, k, workloads and runs', () => {
     const hashes = new Set<string>();
     const ids = new Set<string>();
@@ -47,13 +65,14 @@ describe('record and claim tx factories', () => {
         for (const k of [0, 1, 2, 255, 256, 2 ** 32 - 1, 2 ** 32, 2 ** 40 + 1]) {
           hashes.add(toHex(loadHash(s, RECORD_HASH_TAG, index, k)));
           hashes.add(toHex(loadHash(s, CLAIM_HASH_TAG, index, k)));
+          hashes.add(toHex(loadHash(s, READING_HASH_TAG, index, k)));
           const c = FACTORIES.claim({ ...claimParams, runId, salt: s }, { index, groupSize: 20 }, k);
           ids.add(c.args[0] as string);
           dates.add(`${c.args[1] as string}/${(c.args[2] as [[string, number, number]])[0][2]}`);
         }
       }
     }
-    expect([hashes.size, ids.size, dates.size]).toEqual([2 * 2 * 20 * 8, 2 * 20 * 8, 2 * 20 * 8]);
+    expect([hashes.size, ids.size, dates.size]).toEqual([2 * 3 * 20 * 8, 2 * 20 * 8, 2 * 20 * 8]);
   });
 
   it("keeps ids within claims.mc's 64-character limit for the largest sender index and any k a run reaches (2^40)", () => {

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSenders, devSenders, setupSubmitter } from '../../../../bench/load/accounts.js';
 import { LoadError } from '../../../../bench/load/errors.js';
 import { RpcConnection } from '../../../../bench/load/rpcConnection.js';
-import { CLAIM_AMOUNT, claimPolicyId, FACTORIES, RECORD_CATEGORY, type ClaimParams, type RecordParams } from '../../../../bench/load/workloads/factories.js';
+import { CLAIM_AMOUNT, claimPolicyId, FACTORIES, READING_MAX_TENTHS, READING_MIN_TENTHS, READING_SENSOR, RECORD_CATEGORY, type ClaimParams, type ReadingParams, type RecordParams } from '../../../../bench/load/workloads/factories.js';
 import { devRegulator } from '../../../../bench/load/workloads/medicalSetup.js';
 import { WORKLOADS, type ChainInfo, type FactoryParams, type Sender, type SetupContext, type WorkloadName } from '../../../../bench/load/workloads/index.js';
 import { toHex } from '../../../../core/encoding/index.js';
@@ -86,6 +86,28 @@ describe('record workload on a dev node', () => {
     expect(receipts.every((r) => r.events.some((e) => e.event === 'Anchored'))).toBe(true);
     const h = FACTORIES.record(params, { index: 59, groupSize: 60 }, 1).args[1] as Uint8Array;
     expect(await view('records', 'get', [toHex(h)])).toMatchObject({ patient: toHex(params.patients[59]), author: senders[59].address, category: RECORD_CATEGORY });
+  });
+});
+
+describe('reading workload on a dev node', () => {
+  it('registers every sender as a manufacturer holding its own batch; its readings are counted and none quarantines', { timeout: 60_000 }, async () => {
+    // 60 senders: more manufacturers than one regulator wave, so regional regulators register them.
+    const senders = createSenders(60);
+    const logs: string[] = [];
+    const params = (await WORKLOADS.reading.setup(context(senders, logs))) as ReadingParams;
+    expect(logs.join('\n')).toMatch(/supplychain\.recordReading uses \d+ gas: load txs carry gasLimit \d+/);
+    expect(logs.join('\n')).toMatch(/reading: 60 manufacturers each registered a batch/);
+    expect(params.batches).toHaveLength(60);
+    for (const i of [0, 47, 48, 59]) {
+      expect(await view('registry', 'activeKind', [senders[i].address])).toBe('manufacturer');
+      expect(await view('supplychain', 'get', [toHex(params.batches[i])])).toMatchObject({ holder: senders[i].address, status: 'active', minTenthsC: READING_MIN_TENTHS, maxTenthsC: READING_MAX_TENTHS });
+    }
+
+    const receipts = await runLoadTxs('reading', params, senders, 3);
+    expect(receipts.map((r) => r.status)).toEqual(Array(180).fill('ok'));
+    expect(receipts.every((r) => r.events.length === 1 && r.events[0].event === 'ReadingRecorded' && r.events[0].data.sensorId === READING_SENSOR)).toBe(true);
+    expect(await view('supplychain', 'get', [toHex(params.batches[59])])).toMatchObject({ readings: 3, excursions: 0, minSeen: READING_MIN_TENTHS, maxSeen: READING_MIN_TENTHS + 2, status: 'active' });
+    expect(await view('supplychain', 'get', [toHex(params.batches[0])])).toMatchObject({ readings: 4, excursions: 0 });
   });
 });
 
