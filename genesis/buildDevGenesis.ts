@@ -16,7 +16,7 @@ import { toHex } from '../core/encoding/index.js';
 import { compile } from '../vm/index.js';
 
 /** The genesis contracts, in deployment order (their addresses depend on the name only). */
-export const GENESIS_CONTRACT_NAMES = ['registry', 'consent', 'records', 'claims', 'validators', 'supplychain'] as const;
+export const GENESIS_CONTRACT_NAMES = ['registry', 'consent', 'records', 'claims', 'validators', 'supplychain', 'surveillance'] as const;
 
 /** Dev chain parameters (design §3: dev keys are public; never use them on a real chain). */
 const DEV_CHAIN_ID = 'medchain-dev';

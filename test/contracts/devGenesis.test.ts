@@ -51,6 +51,7 @@ describe('dev genesis contracts', () => {
       claims: '0x3af7c60c63af06996802ee7d30fe9af6daa9a9cd',
       validators: '0x1194cbae36b2e57d605c52f3a2bdbcc2663b5aa5',
       supplychain: '0x6d931bea99265fbf5329b7836b98763c0644479b',
+      surveillance: '0xa5e41bea8d37baca2c59bec5532a512b35d0e151',
     });
   });
 
@@ -125,6 +126,15 @@ describe('dev genesis contracts', () => {
       hopCount: 'view (bytes) -> int',
       history: 'view (bytes) -> list<Hop>',
       isUsable: 'view (bytes) -> bool',
+    });
+    expect(fns('surveillance')).toMatchObject({
+      report: '(bytes,string,string,int)',
+      confirm: '(bytes)',
+      discard: '(bytes,string)',
+      case: 'view (bytes) -> CaseView?',
+      confirmedBy: 'view (bytes,address) -> bool',
+      stats: 'view (string,string) -> Stats',
+      totals: 'view (string) -> Stats',
     });
   });
 

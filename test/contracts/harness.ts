@@ -17,7 +17,7 @@ import { encodeTx, signTx, decodeTx } from '../../core/tx/index.js';
 import { abiJsonToArgs, eventToJson } from '../../vm/index.js';
 import { TempDirs } from '../fixtures/chainFixtures.js';
 
-export type ContractName = 'registry' | 'consent' | 'records' | 'claims' | 'validators' | 'supplychain';
+export type ContractName = 'registry' | 'consent' | 'records' | 'claims' | 'validators' | 'supplychain' | 'surveillance';
 
 /** The dev genesis as committed (with the compiled contracts). */
 export function devSpec(): GenesisSpec {

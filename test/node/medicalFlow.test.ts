@@ -2,7 +2,8 @@
  * The medical flow of issue 7 end to end over JSON-RPC, against a real dev node process with
  * the dev keys and the SDK: registry, consent, record anchoring with its access audit and
  * break-glass, a funded policy, a claim adjudicated on chain (covered, pre-auth, not-covered
- * and duplicate items) with the payment visible in balances, an events subscription, and
+ * and duplicate items) with the payment visible in balances, an events subscription, a
+ * surveillance case reported, confirmed by a lab and a cdc and counted, and
  * `medchain demo claims` run twice against the same node.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -17,7 +18,7 @@ let node: NodeProcess;
 let client: MedchainClient;
 let contracts: Record<string, string>;
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'medchain-medflow-'));
-const [regulator, hospital, insurer, doctor, patient, , , , , outsider] = Array.from({ length: 10 }, (_, i) => devKey(i));
+const [regulator, hospital, insurer, doctor, patient, lab, cdc, , , outsider] = Array.from({ length: 10 }, (_, i) => devKey(i));
 const RECORD = '0x' + 'ab'.repeat(32);
 const YEAR = 365 * 24 * 3_600_000;
 let now: number;
@@ -51,7 +52,7 @@ const view = <T = J>(contract: string, method: string, args: J[]) => client.call
 
 describe('medical flow over JSON-RPC (dev node)', () => {
   it('lists the genesis contracts in chain_getInfo', () => {
-    expect(Object.keys(contracts).sort()).toEqual(['claims', 'consent', 'records', 'registry', 'supplychain', 'validators']);
+    expect(Object.keys(contracts).sort()).toEqual(['claims', 'consent', 'records', 'registry', 'supplychain', 'surveillance', 'validators']);
   });
 
   it('registry: the regulator registers organisations, the hospital its practitioner', async () => {
@@ -133,6 +134,29 @@ describe('medical flow over JSON-RPC (dev node)', () => {
       { claimId: 'CLM-1', status: 'partial', paid: 460 },
       { claimId: 'CLM-2', status: 'denied', paid: 0 },
     ]);
+  });
+
+  it('surveillance: a case reported, confirmed by a lab and a cdc, counted in the public statistics', async () => {
+    await ok(regulator, 'registry', 'registerOrg', [lab.addressHex, 'lab', 'Public Health Lab']);
+    await ok(regulator, 'registry', 'registerOrg', [cdc.addressHex, 'cdc', 'Disease Control Centre']);
+    const events = client.subscribe('events', { contract: contracts.surveillance, event: 'Confirmed' });
+    await events.ready;
+    const id = '0x' + 'ce'.repeat(32);
+    const r = await ok(doctor, 'surveillance', 'report', [id, 'A09', 'FR-75', now - 86_400_000]);
+    expect(r.events).toEqual([{ contract: contracts.surveillance, event: 'Reported', data: { caseId: id, disease: 'A09', region: 'FR-75', onset: now - 86_400_000, org: hospital.addressHex } }]);
+    expect((await send(doctor, 'surveillance', 'report', [id, 'A09', 'FR-75', now])).error).toContain('already-reported');
+    expect((await send(hospital, 'surveillance', 'confirm', [id])).error).toContain('not-confirmer');
+    await ok(lab, 'surveillance', 'confirm', [id]);
+    expect(await view('surveillance', 'case', [id])).toMatchObject({ status: 'reported', confirmations: 1 });
+    const c = await ok(cdc, 'surveillance', 'confirm', [id]);
+    expect(c.events.map((e) => e.event)).toEqual(['ConfirmedBy', 'Confirmed']);
+    expect(await view('surveillance', 'case', [id])).toMatchObject({ status: 'confirmed', disease: 'A09', region: 'FR-75', org: hospital.addressHex, confirmations: 2 });
+    expect(await view('surveillance', 'stats', ['A09', 'FR-75'])).toEqual({ reported: 1, confirmed: 1, discarded: 0 });
+    expect(await view('surveillance', 'totals', ['A09'])).toEqual({ reported: 1, confirmed: 1, discarded: 0 });
+    for await (const e of events) {
+      expect((e as { data: unknown }).data).toEqual({ caseId: id, disease: 'A09', region: 'FR-75' });
+      break;
+    }
   });
 
   it('medchain demo claims runs the whole flow and can run again on the same chain', async () => {

@@ -64,7 +64,7 @@ describe('parseGenesis', () => {
     expect(spec.accounts).toHaveLength(10);
     expect(spec.regulators).toEqual([DEV[0].address]);
     expect(spec.blockGasLimit).toBe(50_000_000);
-    expect(spec.contracts!.map((c) => c.name)).toEqual(['registry', 'consent', 'records', 'claims', 'validators', 'supplychain']);
+    expect(spec.contracts!.map((c) => c.name)).toEqual(['registry', 'consent', 'records', 'claims', 'validators', 'supplychain', 'surveillance']);
   });
 
   it('parses a valid file: default power 1, string and number balances, optional lists', () => {

@@ -74,6 +74,7 @@ describe('state_call', () => {
       claims: '0x3af7c60c63af06996802ee7d30fe9af6daa9a9cd',
       validators: '0x1194cbae36b2e57d605c52f3a2bdbcc2663b5aa5',
       supplychain: '0x6d931bea99265fbf5329b7836b98763c0644479b',
+      surveillance: '0xa5e41bea8d37baca2c59bec5532a512b35d0e151',
     });
   });
 
