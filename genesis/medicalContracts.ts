@@ -6,5 +6,5 @@
  */
 import devGenesis from './dev.json' with { type: 'json' };
 
-/** The genesis contracts' entries (registry, consent, records, claims). */
+/** The genesis contracts' entries, in the order of GENESIS_CONTRACT_NAMES (buildDevGenesis.ts). */
 export const MEDICAL_CONTRACTS: ReadonlyArray<{ readonly name: string; readonly code: string }> = devGenesis.contracts;

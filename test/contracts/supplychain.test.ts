@@ -6,7 +6,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Json } from '../../core/contracts/index.js';
-import { TempDirs } from '../fixtures/chainFixtures.js';
+import { fromHex, type Value } from '../../core/encoding/index.js';
+import { devKey } from '../../core/crypto/index.js';
+import { env, signedTxBytes, TempDirs } from '../fixtures/chainFixtures.js';
 import { DAY, dev, hashOf, HOUR, MedChain, revertReason, type Call } from './harness.js';
 
 // This file's cast (dev accounts): 0 the genesis regulator, then organisations registered here.
@@ -518,5 +520,49 @@ describe('supplychain: suspended organisations', () => {
 
     await c.ok(REGULATOR, 'registry', 'suspend', [dev(MANU2)]);
     expect(revertReason(await send(MANU2, 'registerBatch', ...batchArgs(hashOf('batch by suspended'))))).toBe('not-manufacturer');
+  });
+});
+
+describe('supplychain: hostile transactions', () => {
+  it('refuses an oversized product code and sensor id by the contract rule', async () => {
+    const id = hashOf('batch oversized');
+    expect(revertReason(await send(MANU, 'registerBatch', ...batchArgs(id, { product: 'p'.repeat(50_000) })))).toBe('bad-product');
+    const ok2 = await registered('oversized sensor');
+    expect(revertReason(await send(MANU, 'recordReading', ok2, 50, 's'.repeat(50_000)))).toBe('bad-sensor');
+    expect(get(ok2)).toMatchObject({ readings: 0 });
+  });
+
+  it('wrongly typed, missing or extra arguments in a raw tx (no ABI conversion) revert in the receipt and change nothing', async () => {
+    // raw txs from the outsider, nonces read from the chain (the harness never uses dev 9 after this)
+    const to = c.address('supplychain');
+    const id = fromHex(hashOf('batch raw'));
+    const lot = fromHex(hashOf('lot raw'));
+    const argLists: Value[][] = [
+      ['not bytes', GTIN, lot, 10, c.now + DAY, 20, 80],
+      [id, GTIN, lot, new Uint8Array([1]), c.now + DAY, 20, 80],
+      [id, GTIN, lot, 10, c.now + DAY, 20],
+      [id, GTIN, lot, 10, c.now + DAY, 20, 80, 1],
+      [id, GTIN, lot, 2n ** 64n - 1n, c.now + DAY, 20, 80],
+      [id, GTIN, lot, 10, c.now + DAY, [20], { max: 80 }],
+    ];
+    const nonce = c.chain.account(devKey(OUTSIDER).address).nonce;
+    const envs = argLists.map((args, i) => env(signedTxBytes(OUTSIDER, nonce + i, { to, method: 'registerBatch', args, gasLimit: 200_000 })));
+    const built = await c.chain.build(c.now, devKey(0).address, envs, null);
+    expect(built.included).toHaveLength(argLists.length);
+    await c.chain.commit(built, null);
+    c.now = built.block.header.timeMs + HOUR;
+    for (const r of built.receipts) {
+      expect(r.status).toBe('reverted');
+      expect(r.events).toEqual([]);
+    }
+    expect(built.receipts.map((r) => r.error)).toEqual([
+      expect.stringMatching(/^BAD_ARGUMENT: argument batch of registerBatch: expected bytes/),
+      expect.stringMatching(/^BAD_ARGUMENT: argument quantity of registerBatch: expected int/),
+      expect.stringMatching(/^BAD_ARGUMENT: registerBatch takes 7 argument\(s\), found 6/),
+      expect.stringMatching(/^BAD_ARGUMENT: registerBatch takes 7 argument\(s\), found 8/),
+      expect.stringMatching(/^BAD_ARGUMENT: argument quantity of registerBatch: int out of the 64-bit signed range/),
+      expect.stringMatching(/^BAD_ARGUMENT: argument minTenthsC of registerBatch: expected int/),
+    ]);
+    expect(view('get', hashOf('batch raw'))).toBeNull();
   });
 });
