@@ -93,6 +93,7 @@ export function loadHash(salt: Uint8Array, tag: number, senderIndex: number, k: 
 export const RECORD_HASH_TAG = 1;
 export const CLAIM_HASH_TAG = 2;
 export const READING_HASH_TAG = 3;
+export const CASE_HASH_TAG = 4;
 
 /** Params of the record factory: each practitioner (sender) anchors records of its own patient. */
 export interface RecordParams extends FactoryParams {
@@ -181,5 +182,38 @@ const reading: TxFactory = (params, sender, k) => {
   };
 };
 
+/**
+ * Disease (ICD-10) and region (ISO 3166-2) codes of load case reports: a few of each, so
+ * reports of many senders share each surveillance.stats counter as real reports do. The
+ * longest of each is what the setup's probe reports, so its gas bounds every load report.
+ */
+export const CASE_DISEASES = ['A09', 'J10.1', 'U07.1', 'B05'] as const;
+export const CASE_REGIONS = ['FR-75', 'FR-13', 'FR-69', 'FR-ARA', 'DE-BE'] as const;
+/** How long before the run's start a load case's symptoms began (onset must not be in the future). */
+export const CASE_ONSET_AGO_MS = 3 * 24 * 3_600_000;
+
+/** Params of the case factory: practitioners (senders) report fresh cases. */
+export interface CaseParams extends FactoryParams {
+  surveillance: Uint8Array;
+  salt: Uint8Array;
+  /** Onset of every load case (ms): before any block of the run. */
+  onset: number;
+  gasLimit: number;
+}
+
+/**
+ * A practitioner reports a new case: surveillance.report with a fresh 32-byte case id and a
+ * (disease, region) pair that cycles with k and the sender, so counters are shared.
+ */
+const caseReport: TxFactory = (params, sender, k) => {
+  const p = params as CaseParams;
+  return {
+    to: p.surveillance,
+    method: 'report',
+    args: [loadHash(p.salt, CASE_HASH_TAG, sender.index, k), CASE_DISEASES[k % CASE_DISEASES.length], CASE_REGIONS[(sender.index + k) % CASE_REGIONS.length], p.onset],
+    gasLimit: p.gasLimit,
+  };
+};
+
 /** The factory of each workload. */
-export const FACTORIES: Readonly<Record<WorkloadName, TxFactory>> = { transfer, consent, record, claim, reading };
+export const FACTORIES: Readonly<Record<WorkloadName, TxFactory>> = { transfer, consent, record, claim, reading, case: caseReport };

@@ -1,5 +1,6 @@
 /** The workload registry and the availability check run before any setup. */
 import { LoadError } from '../errors.js';
+import { caseWorkload } from './case.js';
 import { claimWorkload } from './claim.js';
 import { consentWorkload } from './consent.js';
 import { readingWorkload } from './reading.js';
@@ -18,6 +19,7 @@ export const WORKLOADS: Readonly<Record<WorkloadName, Workload>> = {
   record: recordWorkload,
   claim: claimWorkload,
   reading: readingWorkload,
+  case: caseWorkload,
 };
 
 /**

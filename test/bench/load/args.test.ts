@@ -76,7 +76,7 @@ describe('parseLoadArgs', () => {
     ['an empty weight', ['--mix', 'record='], /weight of record must be/],
     ['an infinite weight', ['--mix', `claim=${'9'.repeat(400)}`], /weight of claim must be a finite non-negative number, got "9{40}…"/],
     ['a repeated medical workload', ['--mix', 'record=33,claim=33,record=34'], /workload "record" appears twice/],
-    ['a plural or capitalised name', ['--mix', 'claims=50,Record=50'], /unknown workload "claims" \(known: transfer, consent, record, claim, reading\)/],
+    ['a plural or capitalised name', ['--mix', 'claims=50,Record=50'], /unknown workload "claims" \(known: transfer, consent, record, claim, reading, case\)/],
     ['a name with a second "="', ['--mix', 'claim=1=2'], /"claim=1=2" is not name=weight/],
     ['an oversized unknown name, cut short in the message', ['--mix', 'x'.repeat(100_000)], /unknown workload "x{40}…" \(known/],
     ['a bad duration', ['--duration', '10 minutes'], /not a duration/],
@@ -121,14 +121,16 @@ describe('workload availability', () => {
   });
 
   it('accepts every workload when the chain has the four medical contracts, and names each one a workload misses', async () => {
-    const all = { ...info, contracts: Object.fromEntries(['consent', 'claims', 'registry', 'records', 'supplychain'].map((c) => [c, '0x' + '11'.repeat(20)])) };
-    expect(() => requireWorkloads(['transfer', 'consent', 'record', 'claim', 'reading'], all)).not.toThrow();
+    const all = { ...info, contracts: Object.fromEntries(['consent', 'claims', 'registry', 'records', 'supplychain', 'surveillance'].map((c) => [c, '0x' + '11'.repeat(20)])) };
+    expect(() => requireWorkloads(['transfer', 'consent', 'record', 'claim', 'reading', 'case'], all)).not.toThrow();
     const without = (c: string) => ({ ...all, contracts: Object.fromEntries(Object.entries(all.contracts).filter(([k]) => k !== c)) });
     expect(() => requireWorkloads(['record'], without('records'))).toThrow('record workload needs the records contract: chain_getInfo().contracts.records is missing');
     expect(() => requireWorkloads(['record'], without('registry'))).toThrow('record workload needs the registry contract');
     expect(() => requireWorkloads(['claim'], without('consent'))).toThrow('claim workload needs the consent contract');
     expect(() => requireWorkloads(['reading'], without('supplychain'))).toThrow('reading workload needs the supplychain contract: chain_getInfo().contracts.supplychain is missing');
     expect(() => requireWorkloads(['reading'], without('registry'))).toThrow('reading workload needs the registry contract');
+    expect(() => requireWorkloads(['case'], without('surveillance'))).toThrow('case workload needs the surveillance contract: chain_getInfo().contracts.surveillance is missing');
+    expect(() => requireWorkloads(['case'], without('registry'))).toThrow('case workload needs the registry contract');
     expect(() => requireWorkloads(['claim'], { ...all, contracts: { ...all.contracts, claims: '' } })).toThrow('claim workload needs the claims contract');
     await expect(contractCall(undefined as never, all, 'claims', 'getPolicy')).rejects.toThrow(/claims.getPolicy: .* not written yet/);
   });

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { toHex } from '../../../../core/encoding/index.js';
 import {
+  CASE_DISEASES,
+  CASE_HASH_TAG,
+  CASE_REGIONS,
   CLAIM_AMOUNT,
   CLAIM_CODE,
   CLAIM_DATE_BASE,
@@ -14,6 +17,7 @@ import {
   READING_MIN_TENTHS,
   READING_SENSOR,
   RECORD_HASH_TAG,
+  type CaseParams,
   type ClaimParams,
   type ReadingParams,
   type RecordParams,
@@ -25,6 +29,8 @@ const claims = new Uint8Array(20).fill(2);
 const patients = [new Uint8Array(20).fill(3), new Uint8Array(20).fill(4)];
 const recordParams: RecordParams = { records, patients, salt, gasLimit: 10_000 };
 const claimParams: ClaimParams = { claims, runId: 'L0707070707070707', salt, gasLimit: 20_000 };
+const surveillance = new Uint8Array(20).fill(6);
+const caseParams: CaseParams = { surveillance, salt, onset: 1_767_225_600_000, gasLimit: 12_000 };
 
 describe('record and claim tx factories', () => {
   it("a practitioner anchors a fresh 32-byte hash of its own patient's lab data", () => {
@@ -55,6 +61,19 @@ describe('record and claim tx factories', () => {
     expect(FACTORIES.reading(params, { index: 0, groupSize: 2 }, 2 ** 40).args[1]).toBeLessThanOrEqual(READING_MAX_TENTHS);
   });
 
+  it('a practitioner reports a fresh 32-byte case id with codes that cycle, so senders share the statistics counters', () => {
+    const tx = FACTORIES.case(caseParams, { index: 1, groupSize: 2 }, 5);
+    expect(tx).toEqual({ to: surveillance, method: 'report', args: [loadHash(salt, CASE_HASH_TAG, 1, 5), CASE_DISEASES[5 % 4], CASE_REGIONS[6 % 5], 1_767_225_600_000], gasLimit: 12_000 });
+    const pairs = new Set<string>();
+    for (let k = 0; k < 40; k++) for (const index of [0, 1, 2]) {
+      const [, disease, region] = FACTORIES.case(caseParams, { index, groupSize: 3 }, k).args as [Uint8Array, string, string];
+      pairs.add(`${disease}/${region}`);
+    }
+    expect(pairs.size).toBe(CASE_DISEASES.length * CASE_REGIONS.length);
+    // every code fits surveillance.mc's 64-character limit
+    for (const code of [...CASE_DISEASES, ...CASE_REGIONS]) expect(code.length).toBeLessThanOrEqual(64);
+  });
+
   it('never repeats a record hash, claim id or (patient, service date) across senders, k, workloads and runs', () => {
     const hashes = new Set<string>();
     const ids = new Set<string>();
@@ -66,13 +85,14 @@ describe('record and claim tx factories', () => {
           hashes.add(toHex(loadHash(s, RECORD_HASH_TAG, index, k)));
           hashes.add(toHex(loadHash(s, CLAIM_HASH_TAG, index, k)));
           hashes.add(toHex(loadHash(s, READING_HASH_TAG, index, k)));
+          hashes.add(toHex(FACTORIES.case({ ...caseParams, salt: s }, { index, groupSize: 20 }, k).args[0] as Uint8Array));
           const c = FACTORIES.claim({ ...claimParams, runId, salt: s }, { index, groupSize: 20 }, k);
           ids.add(c.args[0] as string);
           dates.add(`${c.args[1] as string}/${(c.args[2] as [[string, number, number]])[0][2]}`);
         }
       }
     }
-    expect([hashes.size, ids.size, dates.size]).toEqual([2 * 3 * 20 * 8, 2 * 20 * 8, 2 * 20 * 8]);
+    expect([hashes.size, ids.size, dates.size]).toEqual([2 * 4 * 20 * 8, 2 * 20 * 8, 2 * 20 * 8]);
   });
 
   it("keeps ids within claims.mc's 64-character limit for the largest sender index and any k a run reaches (2^40)", () => {

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSenders, devSenders, setupSubmitter } from '../../../../bench/load/accounts.js';
 import { LoadError } from '../../../../bench/load/errors.js';
 import { RpcConnection } from '../../../../bench/load/rpcConnection.js';
-import { CLAIM_AMOUNT, claimPolicyId, FACTORIES, READING_MAX_TENTHS, READING_MIN_TENTHS, READING_SENSOR, RECORD_CATEGORY, type ClaimParams, type ReadingParams, type RecordParams } from '../../../../bench/load/workloads/factories.js';
+import { CASE_DISEASES, CASE_REGIONS, CLAIM_AMOUNT, claimPolicyId, FACTORIES, READING_MAX_TENTHS, READING_MIN_TENTHS, READING_SENSOR, RECORD_CATEGORY, type CaseParams, type ClaimParams, type ReadingParams, type RecordParams } from '../../../../bench/load/workloads/factories.js';
 import { devRegulator } from '../../../../bench/load/workloads/medicalSetup.js';
 import { WORKLOADS, type ChainInfo, type FactoryParams, type Sender, type SetupContext, type WorkloadName } from '../../../../bench/load/workloads/index.js';
 import { toHex } from '../../../../core/encoding/index.js';
@@ -108,6 +108,34 @@ describe('reading workload on a dev node', () => {
     expect(receipts.every((r) => r.events.length === 1 && r.events[0].event === 'ReadingRecorded' && r.events[0].data.sensorId === READING_SENSOR)).toBe(true);
     expect(await view('supplychain', 'get', [toHex(params.batches[59])])).toMatchObject({ readings: 3, excursions: 0, minSeen: READING_MIN_TENTHS, maxSeen: READING_MIN_TENTHS + 2, status: 'active' });
     expect(await view('supplychain', 'get', [toHex(params.batches[0])])).toMatchObject({ readings: 4, excursions: 0 });
+  });
+});
+
+describe('case workload on a dev node', () => {
+  it('registers every sender as a practitioner; its case reports succeed and are counted in the shared statistics', { timeout: 60_000 }, async () => {
+    // 60 senders: two hospitals (48 practitioners each at most) register them.
+    const senders = createSenders(60);
+    const logs: string[] = [];
+    const total = async () => {
+      let n = 0;
+      for (const d of CASE_DISEASES) n += ((await view('surveillance', 'totals', [d])) as { reported: number }).reported;
+      return n;
+    };
+    const params = (await WORKLOADS.case.setup(context(senders, logs))) as CaseParams;
+    expect(logs.join('\n')).toMatch(/surveillance\.report uses \d+ gas: load txs carry gasLimit \d+/);
+    expect(logs.join('\n')).toMatch(/case: 2 hospitals registered 60 practitioners/);
+    for (const i of [0, 47, 48, 59]) expect(await view('registry', 'practitionerOrg', [senders[i].address])).toMatch(/^0x[0-9a-f]{40}$/);
+    expect(await view('registry', 'practitionerOrg', [senders[0].address])).not.toBe(await view('registry', 'practitionerOrg', [senders[59].address]));
+
+    const before = await total();
+    const receipts = await runLoadTxs('case', params, senders, 2);
+    expect(receipts.map((r) => r.status)).toEqual(Array(120).fill('ok'));
+    expect(receipts.every((r) => r.events.length === 1 && r.events[0].event === 'Reported')).toBe(true);
+    expect(await total()).toBe(before + 120);
+    const tx = FACTORIES.case(params, { index: 59, groupSize: 60 }, 1);
+    const [id, disease, region] = tx.args as [Uint8Array, string, string];
+    expect(await view('surveillance', 'case', [toHex(id)])).toMatchObject({ status: 'reported', disease, region, onset: params.onset, org: await view('registry', 'practitionerOrg', [senders[59].address]) });
+    expect(CASE_REGIONS).toContain(region);
   });
 });
 
