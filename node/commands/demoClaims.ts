@@ -10,13 +10,10 @@
  */
 import { sha256 } from '../../core/crypto/index.js';
 import { toHex } from '../../core/encoding/index.js';
-import { devKey, jsonToValue, type MedchainClient, type Receipt, type TxBuilder } from '../../rpc/client/index.js';
+import type { MedchainClient } from '../../rpc/client/index.js';
+import { demoKeys, demoSteps, type Json } from './demoSteps.js';
 
-/** The dev accounts the demo plays (dev 0 is the dev genesis regulator). */
-const ROLES = { regulator: 0, hospital: 1, insurer: 2, doctor: 3, patient: 4 } as const;
-type Role = keyof typeof ROLES;
 const YEAR_MS = 365 * 24 * 3_600_000;
-const RECEIPT_TIMEOUT_MS = 30_000;
 
 /** What the demo ends with: each claim as getClaim shows it, and the money that moved. */
 export interface ClaimsDemoResult {
@@ -26,44 +23,21 @@ export interface ClaimsDemoResult {
   failures: number;
 }
 
-type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
-
 /** Runs the flow; `print` receives one line per step. */
 export async function runClaimsDemo(client: MedchainClient, print: (line: string) => void): Promise<ClaimsDemoResult> {
-  const info = await client.getInfo();
-  const contracts = info.contracts as Record<string, string>;
-  for (const name of ['registry', 'consent', 'records', 'claims']) {
-    if (!contracts[name]) throw new Error(`the node has no ${name} contract in its genesis (chain_getInfo().contracts)`);
-  }
-  const who = Object.fromEntries(Object.entries(ROLES).map(([role, i]) => [role, devKey(i)])) as Record<Role, ReturnType<typeof devKey>>;
-  const tx = Object.fromEntries(Object.entries(who).map(([role, key]) => [role, client.txBuilder(key)])) as Record<Role, TxBuilder>;
-  const addr = (r: Role) => who[r].addressHex;
+  const keys = demoKeys(['regulator', 'hospital', 'insurer', 'doctor', 'patient'] as const);
+  const { info, contracts, addr, view, send, skip, ensureOrg, failures } = await demoSteps(client, keys, print, ['registry', 'consent', 'records', 'claims']);
   const head = await client.getHeader(info.height);
   // block times follow the validators' clocks; a fresh chain's head is still the genesis time
   const now = Math.max(head!.timeMs, Date.now());
   const run = `${info.height}`;
-  let n = 0;
-  let failures = 0;
-
-  const view = (contract: string, method: string, args: Json[]) => client.call<Json>('state_call', { to: contracts[contract], method, args });
-  const send = async (role: Role, contract: string, method: string, args: Json[], describe: (r: Receipt) => string = () => 'ok'): Promise<Receipt> => {
-    const shown = args.map((a) => (typeof a === 'string' && a.startsWith('0x') && a.length > 20 ? a.slice(0, 10) + '…' : JSON.stringify(a))).join(', ');
-    const r = await tx[role].sendAndWait({ to: contracts[contract], method, args: args.map((a, i) => jsonToValue(a, `args[${i}]`)) }, { timeoutMs: RECEIPT_TIMEOUT_MS });
-    if (r.status !== 'ok') failures++;
-    print(`${String(++n).padStart(2)}. ${role}: ${contract}.${method}(${shown.length > 90 ? shown.slice(0, 90) + '…' : shown})`);
-    print(`      → ${r.status === 'ok' ? describe(r) : `REVERTED: ${r.error}`}   [block ${r.height}, gas ${r.gasUsed}]`);
-    return r;
-  };
-  const skip = (what: string) => print(`${String(++n).padStart(2)}. ${what} — already done on this chain, skipped`);
 
   print(`medchain ${info.chainId} at height ${info.height}; contracts: ${Object.entries(contracts).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   print(`regulator ${addr('regulator')}, hospital ${addr('hospital')}, insurer ${addr('insurer')}, doctor ${addr('doctor')}, patient ${addr('patient')}`);
 
   // 1. the regulator registers the hospital and the insurer; the hospital its doctor
-  for (const [role, kind, name] of [['hospital', 'hospital', 'Demo General Hospital'], ['insurer', 'insurer', 'Demo Health Insurance']] as const) {
-    if ((await view('registry', 'get', [addr(role)])) === null) await send('regulator', 'registry', 'registerOrg', [addr(role), kind, name], () => `${role} registered`);
-    else skip(`registry.registerOrg(${role})`);
-  }
+  await ensureOrg('regulator', 'hospital', 'hospital', 'Demo General Hospital');
+  await ensureOrg('regulator', 'insurer', 'insurer', 'Demo Health Insurance');
   if ((await view('registry', 'get', [addr('doctor')])) === null) {
     await send('hospital', 'registry', 'registerPractitioner', [addr('doctor'), 'MD-0042', 'internal medicine', now + YEAR_MS], () => 'doctor registered');
   } else skip('registry.registerPractitioner(doctor)');
@@ -113,6 +87,6 @@ export async function runClaimsDemo(client: MedchainClient, print: (line: string
   const paid = (await client.getAccount(addr('hospital'))).balance - before;
   const escrowLeft = await view('claims', 'escrowOf', [addr('insurer')]);
   print(`hospital received ${paid}; insurer escrow left ${JSON.stringify(escrowLeft)}; policy ${JSON.stringify(await view('claims', 'getPolicy', [policyId]), ['deductibleLeft', 'annualLimitLeft'])}`);
-  print(failures === 0 ? 'done: every step succeeded' : `done: ${failures} step(s) reverted`);
-  return { claims, paidToHospital: paid, escrowLeft, failures };
+  print(failures() === 0 ? 'done: every step succeeded' : `done: ${failures()} step(s) reverted`);
+  return { claims, paidToHospital: paid, escrowLeft, failures: failures() };
 }
