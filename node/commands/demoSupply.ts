@@ -109,7 +109,8 @@ export async function runSupplyDemo(client: MedchainClient, print: (line: string
     const d = r.events.find((e) => e.event === 'Dispensed')?.data as { quantity: number; left: number };
     return `dispensed ${d.quantity}, ${d.left} left`;
   });
-  await show('get', batch);
+  await show('batch', batch);
+  print(`      get: ${JSON.stringify(await view('supplychain', 'get', [batch]))}`);
   const history = await view<Hop[]>('supplychain', 'history', [batch]);
   print(`      history: ${history.length} hop(s)`);
   history.forEach((h, i) => {

@@ -54,7 +54,7 @@ describe('medchain demo supply', () => {
     for (let run = 0; run < 2; run++) {
       const out = await demo('supply');
       expect(out).toMatch(/EXCURSION: 9\.3 °C is outside 2\.0 °C\.\.8\.0 °C[\s\S]*batch: quarantined[\s\S]*refused as expected: quarantined[\s\S]*released/);
-      expect(out).toMatch(/dispensed 10, 490 left/);
+      expect(out).toMatch(/dispensed 10, 490 left[\s\S]*get: \{.*"quantity":490,.*"status":"active"/);
       expect(out).toMatch(/0\. manufacturer → distributor: shipped at block \d+, received at block \d+\n\s+1\. distributor → pharmacy: shipped at block \d+, received at block \d+/);
       expect(out).toMatch(/supplychain\.recall\([\s\S]*supplychain\.ship\([\s\S]*refused as expected: recalled/);
       if (run === 0) expect(out).not.toContain('skipped');
