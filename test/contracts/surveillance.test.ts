@@ -56,7 +56,9 @@ afterAll(async () => {
 let serial = 0;
 /** A fresh 32-byte case id (tests only: real ones are hashes the reporter derives). */
 const newId = (label = 'case') => hashOf(`${label} #${++serial}`);
-const report = (from: number, id: string, disease = 'A09', region = 'FR-75', onset = c.now - DAY): Promise<TxResult> =>
+/** 00:00 UTC of the day holding `ms`: onsets are days. */
+const dayOf = (ms: number) => ms - (ms % DAY);
+const report = (from: number, id: string, disease = 'A09', region = 'FR-75', onset = dayOf(c.now) - DAY): Promise<TxResult> =>
   c.send(from, 'surveillance', 'report', [id, disease, region, onset]);
 const confirm = (from: number, id: string): Promise<TxResult> => c.send(from, 'surveillance', 'confirm', [id]);
 const discard = (from: number, id: string, reason = 'not-a-case'): Promise<TxResult> => c.send(from, 'surveillance', 'discard', [id, reason]);
@@ -76,7 +78,7 @@ async function reported(disease: string, region: string, from = DOCTOR): Promise
 describe('surveillance: report', () => {
   it('records a case by an active practitioner, counts it and emits Reported', async () => {
     const id = newId();
-    const onset = c.now - 3 * DAY;
+    const onset = dayOf(c.now) - 3 * DAY;
     const r = await report(DOCTOR, id, 'A09', 'FR-75', onset);
     expect(r.status).toBe('ok');
     expect(r.events).toEqual([{ contract: 'surveillance', event: 'Reported', data: { caseId: id, disease: 'A09', region: 'FR-75', onset, org: dev(HOSPITAL) } }]);
@@ -100,30 +102,36 @@ describe('surveillance: report', () => {
 
   it('the same case id cannot be reported twice, even with other codes or by another practitioner', async () => {
     const id = await reported('A00', 'FR-33');
-    const rs = await c.block([call(DOCTOR, 'report', [id, 'A00', 'FR-33', c.now - DAY]), call(SCIENTIST, 'report', [id, 'A01', 'FR-34', c.now - DAY])]);
+    const rs = await c.block([call(DOCTOR, 'report', [id, 'A00', 'FR-33', dayOf(c.now) - DAY]), call(SCIENTIST, 'report', [id, 'A01', 'FR-34', dayOf(c.now) - DAY])]);
     expect(rs.map(revertReason)).toEqual(['already-reported', 'already-reported']);
     expect(caseOf(id)).toMatchObject({ disease: 'A00', region: 'FR-33', org: dev(HOSPITAL) });
     expect(stats('A00', 'FR-33')).toEqual({ reported: 1, confirmed: 0, discarded: 0 });
     expect(stats('A01', 'FR-34')).toEqual({ reported: 0, confirmed: 0, discarded: 0 });
   });
 
-  it('onset may be the block time itself but not later, and must be positive', async () => {
+  it('onset is a day (00:00 UTC) not after the block time, and positive', async () => {
     const at = c.now; // the next block's time
+    const today = dayOf(at);
     const rs = await c.block([
-      call(DOCTOR, 'report', [newId(), 'A02', 'FR-01', at]),
-      call(DOCTOR, 'report', [newId(), 'A02', 'FR-01', at + 1]),
-      call(DOCTOR, 'report', [newId(), 'A02', 'FR-01', at + 365 * DAY]),
+      call(DOCTOR, 'report', [newId(), 'A02', 'FR-01', today]),
+      call(DOCTOR, 'report', [newId(), 'A02', 'FR-01', DAY]), // 1970-01-02: the first day allowed
+      call(DOCTOR, 'report', [newId(), 'A02', 'FR-01', today + DAY]), // tomorrow
+      call(DOCTOR, 'report', [newId(), 'A02', 'FR-01', today + 365 * DAY]),
       call(DOCTOR, 'report', [newId(), 'A02', 'FR-01', 0]),
-      call(DOCTOR, 'report', [newId(), 'A02', 'FR-01', -1]),
+      call(DOCTOR, 'report', [newId(), 'A02', 'FR-01', -DAY]),
       call(DOCTOR, 'report', [newId(), 'A02', 'FR-01', '-9223372036854775808']),
+      call(DOCTOR, 'report', [newId(), 'A02', 'FR-01', today - DAY + 1]), // a time within a day
+      call(DOCTOR, 'report', [newId(), 'A02', 'FR-01', today - 3_600_000]),
       call(DOCTOR, 'report', [newId(), 'A02', 'FR-01', 1]),
     ]);
-    expect(rs.map(revertReason)).toEqual([undefined, 'bad-onset', 'bad-onset', 'bad-onset', 'bad-onset', 'bad-onset', undefined]);
+    expect(rs.map(revertReason)).toEqual([
+      undefined, undefined, 'bad-onset', 'bad-onset', 'bad-onset', 'bad-onset', 'bad-onset', 'onset-not-day', 'onset-not-day', 'onset-not-day',
+    ]);
     expect(stats('A02', 'FR-01')).toEqual({ reported: 2, confirmed: 0, discarded: 0 });
   });
 
   it('refuses malformed input: ids that are not 32 bytes, empty or over-long codes (64 is the limit)', async () => {
-    const onset = c.now - DAY;
+    const onset = dayOf(c.now) - DAY;
     const rs = await c.block([
       call(DOCTOR, 'report', ['0x' + '11'.repeat(31), 'A03', 'FR-02', onset]),
       call(DOCTOR, 'report', ['0x' + '11'.repeat(33), 'A03', 'FR-02', onset]),
@@ -143,7 +151,7 @@ describe('surveillance: report', () => {
   });
 
   it('refuses anyone but an active practitioner: organisations of every kind, the regulator, outsiders', async () => {
-    const rs = await c.block([HOSPITAL, LAB, CDC, PHARMACY, REGULATOR, OUTSIDER].map((from) => call(from, 'report', [newId(), 'A04', 'FR-03', c.now - DAY])));
+    const rs = await c.block([HOSPITAL, LAB, CDC, PHARMACY, REGULATOR, OUTSIDER].map((from) => call(from, 'report', [newId(), 'A04', 'FR-03', dayOf(c.now) - DAY])));
     expect(rs.map(revertReason)).toEqual(Array(6).fill('not-practitioner'));
     expect(stats('A04', 'FR-03')).toEqual({ reported: 0, confirmed: 0, discarded: 0 });
   });
@@ -344,7 +352,7 @@ describe('surveillance: suspension', () => {
       call(CDC2, 'discard', [id, 'x']),
       call(LAB, 'confirm', [id]),
       call(SCIENTIST, 'confirm', [id]),
-      call(DOCTOR, 'report', [newId(), 'A30', 'FR-40', c.now - DAY]),
+      call(DOCTOR, 'report', [newId(), 'A30', 'FR-40', dayOf(c.now) - DAY]),
     ]);
     expect(rs.map(revertReason)).toEqual(['not-confirmer', 'not-authority', 'not-confirmer', 'not-confirmer', 'not-practitioner']);
     // the case reported by the suspended hospital's doctor is still confirmed by others
@@ -389,7 +397,7 @@ describe('surveillance: other callers (a fresh chain)', () => {
       call(INSURER, 'confirm', [id]),
       call(PHARMACIST, 'discard', [id, 'x']),
       call(INSURER, 'discard', [id, 'x']),
-      call(INSURER, 'report', [newId(), 'J11', 'FR-70', c.now - DAY]),
+      call(INSURER, 'report', [newId(), 'J11', 'FR-70', dayOf(c.now) - DAY]),
     ]);
     expect(rs.map(revertReason)).toEqual(['not-confirmer', 'not-confirmer', 'not-authority', 'not-authority', 'not-practitioner']);
   });

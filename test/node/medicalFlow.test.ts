@@ -142,9 +142,10 @@ describe('medical flow over JSON-RPC (dev node)', () => {
     const events = client.subscribe('events', { contract: contracts.surveillance, event: 'Confirmed' });
     await events.ready;
     const id = '0x' + 'ce'.repeat(32);
-    const r = await ok(doctor, 'surveillance', 'report', [id, 'A09', 'FR-75', now - 86_400_000]);
-    expect(r.events).toEqual([{ contract: contracts.surveillance, event: 'Reported', data: { caseId: id, disease: 'A09', region: 'FR-75', onset: now - 86_400_000, org: hospital.addressHex } }]);
-    expect((await send(doctor, 'surveillance', 'report', [id, 'A09', 'FR-75', now])).error).toContain('already-reported');
+    const yesterday = now - (now % 86_400_000) - 86_400_000; // onsets are days (00:00 UTC)
+    const r = await ok(doctor, 'surveillance', 'report', [id, 'A09', 'FR-75', yesterday]);
+    expect(r.events).toEqual([{ contract: contracts.surveillance, event: 'Reported', data: { caseId: id, disease: 'A09', region: 'FR-75', onset: yesterday, org: hospital.addressHex } }]);
+    expect((await send(doctor, 'surveillance', 'report', [id, 'A09', 'FR-75', yesterday])).error).toContain('already-reported');
     expect((await send(hospital, 'surveillance', 'confirm', [id])).error).toContain('not-confirmer');
     await ok(lab, 'surveillance', 'confirm', [id]);
     expect(await view('surveillance', 'case', [id])).toMatchObject({ status: 'reported', confirmations: 1 });

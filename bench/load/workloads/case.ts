@@ -12,7 +12,7 @@
  */
 import { fromHex } from '../../../core/encoding/index.js';
 import { LoadError } from '../errors.js';
-import { CASE_DISEASES, CASE_HASH_TAG, CASE_ONSET_AGO_MS, CASE_REGIONS, loadHash, type CaseParams } from './factories.js';
+import { CASE_DISEASES, CASE_HASH_TAG, CASE_ONSET_AGO_MS, CASE_REGIONS, DAY_MS, loadHash, type CaseParams } from './factories.js';
 import { devRegulator, FAR_FUTURE_MS, probeGasLimit, registerOrgs, runSalt, SETUP_GAS } from './medicalSetup.js';
 import { SETUP_WAVE, submitInWaves } from './setupWaves.js';
 import type { Workload } from './types.js';
@@ -48,10 +48,10 @@ export const caseWorkload: Workload = {
       })),
     );
     const { salt } = runSalt();
-    // onset before the run's first block: the head's time, less a few days
+    // onset before the run's first block: a day (00:00 UTC, as the contract requires) a few days before the head
     const { height } = await ctx.rpc.call<{ height: number }>('chain_getInfo');
     const head = await ctx.rpc.call<{ timeMs: number }>('chain_getHeader', [height]);
-    const onset = head.timeMs - CASE_ONSET_AGO_MS;
+    const onset = head.timeMs - (head.timeMs % DAY_MS) - CASE_ONSET_AGO_MS;
     const disease = longest(CASE_DISEASES);
     const region = longest(CASE_REGIONS);
     const before = await ctx.rpc.call<{ reported: number }>('state_call', [c.surveillance, 'stats', [disease, region]]);

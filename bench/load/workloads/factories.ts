@@ -189,8 +189,10 @@ const reading: TxFactory = (params, sender, k) => {
  */
 export const CASE_DISEASES = ['A09', 'J10.1', 'U07.1', 'B05'] as const;
 export const CASE_REGIONS = ['FR-75', 'FR-13', 'FR-69', 'FR-ARA', 'DE-BE'] as const;
-/** How long before the run's start a load case's symptoms began (onset must not be in the future). */
-export const CASE_ONSET_AGO_MS = 3 * 24 * 3_600_000;
+/** A day in ms: a case's onset is a day (00:00 UTC). */
+export const DAY_MS = 86_400_000;
+/** How many days before the run's start a load case's symptoms began (onset must not be in the future). */
+export const CASE_ONSET_AGO_MS = 3 * DAY_MS;
 
 /** Params of the case factory: practitioners (senders) report fresh cases. */
 export interface CaseParams extends FactoryParams {
