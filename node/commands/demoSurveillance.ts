@@ -41,6 +41,8 @@ export async function runSurveillanceDemo(client: MedchainClient, print: (line: 
   const head = await client.getHeader(info.height);
   // block times follow the validators' clocks; a fresh chain's head is still the genesis time
   const now = Math.max(head!.timeMs, Date.now());
+  // onsets are days (ms at 00:00 UTC): the contract refuses a finer time
+  const today = now - (now % DAY_MS);
   const run = `${info.height}`;
   // the reporter derives the id off chain from its local case number and a secret salt: a
   // hash of a name alone could be guessed
@@ -67,9 +69,9 @@ export async function runSurveillanceDemo(client: MedchainClient, print: (line: 
   // 2. the hospital's doctor reports two cases, the lab's technician a third
   const cases = { confirmed: caseId('hospital', 1), discarded: caseId('hospital', 2), pending: caseId('lab', 1) };
   const reported = (label: string) => () => `${label} case reported, awaiting a lab and a cdc`;
-  await send('doctor', 'surveillance', 'report', [cases.confirmed, DISEASE, REGION, now - 3 * DAY_MS], reported('hospital'));
-  await send('doctor', 'surveillance', 'report', [cases.discarded, DISEASE, REGION, now - 2 * DAY_MS], reported('hospital'));
-  await send('labtech', 'surveillance', 'report', [cases.pending, DISEASE, REGION, now - DAY_MS], reported('lab'));
+  await send('doctor', 'surveillance', 'report', [cases.confirmed, DISEASE, REGION, today - 3 * DAY_MS], reported('hospital'));
+  await send('doctor', 'surveillance', 'report', [cases.discarded, DISEASE, REGION, today - 2 * DAY_MS], reported('hospital'));
+  await send('labtech', 'surveillance', 'report', [cases.pending, DISEASE, REGION, today - DAY_MS], reported('lab'));
 
   // 3. a lab and a cdc confirm the first; a cdc discards the second
   const confirmed = (r: { events: Array<{ event: string; data: unknown }> }) => {
