@@ -28,6 +28,14 @@ async function main(argv: string[]): Promise<number> {
   return cmd.run(rest);
 }
 
+// A reader that goes away (`medchain demo supply | head`) drops the rest of the output; it is
+// not a crash. A node whose log pipe closes keeps running and stops on its signals as usual.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+  });
+}
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

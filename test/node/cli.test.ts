@@ -6,7 +6,9 @@
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { devKey } from '../../core/crypto/index.js';
 import { fromHex, toHex } from '../../core/encoding/index.js';
+import { encodeTx, signTx } from '../../core/tx/index.js';
 import { parseGenesis } from '../../core/genesis/index.js';
 import { keyPair, readKeyFile } from '../../node/keyFile.js';
 import { TempDirs } from '../fixtures/chainFixtures.js';
@@ -195,5 +197,20 @@ describe('medchain dev', () => {
     // the first node is unaffected
     expect((await rpc<{ chainId: string }>(first.httpUrl, 'chain_getInfo')).chainId).toBe('medchain-dev');
     expect(await first.stop()).toBe(0);
+  });
+
+  it('a node whose log pipe closes (medchain dev | head) keeps running: makes blocks, answers RPC, exits 0 on SIGTERM', async () => {
+    const node = await startNode(['dev', '--data-dir', tmp.make('medchain-cli-'), '--rpc-port', '0', '--block-ms', '50']);
+    procs.push(node);
+    node.proc.stdout!.destroy();
+    node.proc.stderr!.destroy();
+    // Every block is logged: the writes to the closed pipes fail with EPIPE.
+    const tx = signTx({ chainId: 'medchain-dev', nonce: 0, sender: devKey(1).publicKey, to: devKey(2).address, method: 'transfer', args: [5], gasLimit: 100_000 }, devKey(1).secretKey);
+    const hash = await rpc<string>(node.httpUrl, 'tx_send', [toHex(encodeTx(tx))]);
+    const receipt = await rpc<{ status: string } | null>(node.httpUrl, 'tx_wait', [hash, 10_000]);
+    expect(receipt?.status).toBe('ok');
+    for (let i = 0; i < 5; i++) expect((await rpc<{ height: number }>(node.httpUrl, 'chain_getInfo')).height).toBeGreaterThan(0);
+    expect(node.proc.exitCode).toBeNull();
+    expect(await node.stop()).toBe(0);
   });
 });
