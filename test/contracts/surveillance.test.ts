@@ -24,9 +24,11 @@ const OUTSIDER = 9;
 
 const dirs = new TempDirs();
 
+/** The regulator registers `who` as an organisation of `kind`. */
+const org = (who: number, kind: string, name: string): Call => ({ from: REGULATOR, contract: 'registry', method: 'registerOrg', args: [dev(who), kind, name] });
+
 /** Registers this file's cast; licences valid for a year. */
 async function registerCast(c: MedChain): Promise<void> {
-  const org = (who: number, kind: string, name: string): Call => ({ from: REGULATOR, contract: 'registry', method: 'registerOrg', args: [dev(who), kind, name] });
   const rs = await c.block([
     org(HOSPITAL, 'hospital', 'St Mary'),
     org(CDC, 'cdc', 'National CDC'),
@@ -373,7 +375,6 @@ describe('surveillance: other callers (a fresh chain)', () => {
     const first = c;
     c = await MedChain.open(dirs);
     await first.close();
-    const org = (who: number, kind: string, name: string): Call => ({ from: REGULATOR, contract: 'registry', method: 'registerOrg', args: [dev(who), kind, name] });
     const rs = await c.block([
       org(HOSPITAL, 'hospital', 'St Mary'),
       org(CDC, 'cdc', 'National CDC'),
