@@ -380,7 +380,7 @@ describe('supplychain: recall', () => {
     expect(
       await reasons([
         call(PHARMACY, 'dispense', id, 1),
-        call(PHARMACY, 'ship', id, dev(MANU)),
+        call(PHARMACY, 'ship', id, dev(DIST)), // on towards patients: no (back to its manufacturer: see returns)
         call(REG2, 'recall', id, 'again'),
         call(REGULATOR, 'release', id),
         call(PHARMACY, 'recordReading', id, 200, 'fridge'),
@@ -409,6 +409,72 @@ describe('supplychain: recall', () => {
     expect(get(t)).toMatchObject({ status: 'recalled', receiver: dev(DIST) });
     await ok(DIST, 'receive', t);
     expect(get(t)).toMatchObject({ status: 'recalled', holder: dev(DIST), receiver: null });
+  });
+});
+
+describe('supplychain: returns and destruction', () => {
+  it('a recalled, quarantined or expired batch goes back to its manufacturer only, which destroys it: the trail ends there', async () => {
+    const id = await registered('return recalled');
+    await handOver(id, MANU, DIST);
+    await handOver(id, DIST, PHARMACY);
+    await ok(REGULATOR, 'recall', id, 'contamination');
+    expect(await reasons([call(PHARMACY, 'ship', id, dev(DIST)), call(PHARMACY, 'ship', id, dev(MANU2))])).toEqual(['recalled', 'recalled']);
+    await handOver(id, PHARMACY, MANU);
+    expect(get(id)).toMatchObject({ status: 'recalled', holder: dev(MANU), hops: 3, quantity: 1000 });
+    expect(
+      await reasons([
+        call(PHARMACY, 'destroy', id, 'recall'), // no longer the holder
+        call(MANU, 'destroy', id, ''),
+        call(MANU, 'destroy', id, 'r'.repeat(65)),
+        call(MANU, 'destroy', hashOf('batch unknown'), 'recall'),
+      ]),
+    ).toEqual(['not-holder', 'bad-reason', 'bad-reason', 'unknown-batch']);
+    const r = await send(MANU, 'destroy', id, 'recall-incineration');
+    expect(r.events).toEqual([{ contract: 'supplychain', event: 'Destroyed', data: { batch: id, by: dev(MANU), reasonCode: 'recall-incineration', quantity: 1000 } }]);
+    expect(get(id)).toMatchObject({ status: 'destroyed', quantity: 0, holder: dev(MANU), recallReason: 'contamination' });
+    expect(view('isUsable', id)).toBe(false);
+    // Nothing more happens to a destroyed batch, a recall included.
+    expect(
+      await reasons([
+        call(MANU, 'destroy', id, 'again'),
+        call(MANU, 'ship', id, dev(DIST)),
+        call(MANU, 'recordReading', id, 50, 's'),
+        call(REGULATOR, 'recall', id, 'late'),
+      ]),
+    ).toEqual(['destroyed', 'destroyed', 'destroyed', 'destroyed']);
+
+    const q = await registered('return quarantined');
+    await handOver(q, MANU, DIST);
+    await ok(DIST, 'recordReading', q, 150, 'truck');
+    expect(await reasons([call(DIST, 'ship', q, dev(PHARMACY))])).toEqual(['quarantined']);
+    await handOver(q, DIST, MANU);
+    expect(get(q)).toMatchObject({ status: 'quarantined', holder: dev(MANU) });
+
+    const e = await registered('return expired', { expiry: c.now + 2 * HOUR });
+    await handOver(e, MANU, PHARMACY);
+    c.advance(3 * HOUR);
+    expect(await reasons([call(PHARMACY, 'ship', e, dev(DIST))])).toEqual(['expired']);
+    // A pharmacy may also destroy expired stock itself, without a return.
+    await ok(PHARMACY, 'destroy', e, 'expired');
+    expect(get(e)).toMatchObject({ status: 'destroyed', quantity: 0, holder: dev(PHARMACY) });
+  });
+
+  it('destroys what is left of a usable batch, but not one in transit, depleted or held by a suspended organisation', async () => {
+    const id = await registered('destroy partial', { quantity: 10 });
+    await handOver(id, MANU, HOSPITAL);
+    await ok(HOSPITAL, 'dispense', id, 4);
+    await ok(HOSPITAL, 'ship', id, dev(PHARMACY));
+    expect(await reasons([call(HOSPITAL, 'destroy', id, 'damaged')])).toEqual(['in-transit']);
+    await ok(HOSPITAL, 'cancel', id);
+    const r = await send(HOSPITAL, 'destroy', id, 'damaged');
+    expect(r.events[0]).toMatchObject({ event: 'Destroyed', data: { quantity: 6 } });
+    expect(get(id)).toMatchObject({ status: 'destroyed', initialQuantity: 10, quantity: 0 });
+    expect(await reasons([call(HOSPITAL, 'dispense', id, 1)])).toEqual(['destroyed']);
+
+    const d = await registered('destroy depleted', { quantity: 1 });
+    await handOver(d, MANU, HOSPITAL);
+    await ok(HOSPITAL, 'dispense', d, 1);
+    expect(await reasons([call(HOSPITAL, 'destroy', d, 'empty')])).toEqual(['depleted']);
   });
 });
 
