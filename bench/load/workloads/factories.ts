@@ -198,7 +198,7 @@ export const CASE_ONSET_AGO_MS = 3 * DAY_MS;
 export interface CaseParams extends FactoryParams {
   surveillance: Uint8Array;
   salt: Uint8Array;
-  /** Onset of every load case (ms): before any block of the run. */
+  /** Onset of every load case: a day (ms at 00:00 UTC) before any block of the run. */
   onset: number;
   gasLimit: number;
 }
