@@ -63,13 +63,15 @@ export interface LoadOptions {
   connRate: number;
   drainMs: number;
   progress: boolean;
+  /** Whether phases carry issue 9's dev-node targets (off when another suite, e.g. testnet, judges them by its own). */
+  targets: boolean;
 }
 
 /** Usage text, printed with every argument error. */
 export const USAGE = `usage: npm run bench -- load [--spawn [--block-ms 200] [--node-args "<flags>"] [--node-cli <dist/node/cli.js>] | --url ws://host:port [--node-pid <pid>]]
          [--mix transfer=60,consent=20,claim=20] [--rate <tx/s|max|N%>[,…]] [--duration 60s]
          [--connections <n>] [--senders <n>] [--window <n>] [--max-pending <n>] [--conn-rate <n|off>]
-         [--drain 15s] [--quiet]
+         [--drain 15s] [--quiet] [--no-targets]
        npm run bench -- load (--call <contract.method> | --rpc-method <name> [--params '<json array>']) [--duration 10s] [--connections 8] [--window <n>]
   --and       separates scenarios run in turn by one invocation (one results file), e.g. … --and --spawn --call consent.check
   --rate      phases run in turn, each on a fresh node with --spawn; N% is N percent of the finalized
@@ -148,10 +150,10 @@ export function parseRates(v: string): RateSpec[] {
 /** Parses the arguments after `load`. */
 export function parseLoadArgs(argv: readonly string[]): LoadOptions {
   const flags = new Map<string, string>();
-  const booleans = new Set(['--spawn', '--quiet']);
+  const booleans = new Set(['--spawn', '--quiet', '--no-targets']);
   const known = new Set([
     '--url', '--spawn', '--block-ms', '--node-args', '--node-cli', '--node-pid', '--mix', '--rate', '--duration', '--connections', '--senders',
-    '--window', '--max-pending', '--conn-rate', '--drain', '--quiet', '--call', '--rpc-method', '--params',
+    '--window', '--max-pending', '--conn-rate', '--drain', '--quiet', '--no-targets', '--call', '--rpc-method', '--params',
   ]);
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -195,6 +197,7 @@ export function parseLoadArgs(argv: readonly string[]): LoadOptions {
     connRate: connRateText === undefined ? REQUESTS_PER_SECOND : connRateText === 'off' ? Infinity : positiveInt(connRateText, '--conn-rate', 1e7),
     drainMs: flags.has('--drain') ? parseDuration(get('--drain')!, '--drain') : DEFAULT_DRAIN_MS,
     progress: !flags.has('--quiet'),
+    targets: !flags.has('--no-targets'),
   };
 }
 

@@ -28,6 +28,7 @@ const LEAD_S = 5;
 export const TARGET_TRANSFER_TX_PER_SEC = 5_000;
 export const TARGET_MEDICAL_TX_PER_SEC = 2_000;
 export const TARGET_P99_FINAL_MS = 1_000;
+export const TARGET_RSS_MIB = 1_024;
 /** The workloads of issue 9's medical mix. */
 const MEDICAL_MIX = ['consent', 'record', 'claim'] as const;
 
@@ -165,18 +166,22 @@ export async function runTxPhase(
     const receipts: ReceiptCheck[] = [];
     for (const [w, entry] of mix.entries()) receipts.push(await checkReceipts(control, entry.name, result.finalSample[w] ?? []));
     const medical = mix.some((e) => e.name !== 'transfer');
+    const targets = opts.targets
+      ? {
+          rssMiB: TARGET_RSS_MIB,
+          ...(spec.kind === 'max' ? { finalizedTxPerSec: medical ? TARGET_MEDICAL_TX_PER_SEC : TARGET_TRANSFER_TX_PER_SEC } : {}),
+          // The medical target is for consent grants, record anchors and claims together: say when this mix is only part of it.
+          ...(medical && !MEDICAL_MIX.every((w) => mix.some((e) => e.name === w)) ? { note: `, for the full medical mix; this is ${mixLabel(mix)}` } : {}),
+          ...(spec.kind === 'percentOfMax' && spec.percent <= 80 && !medical ? { p99FinalMs: TARGET_P99_FINAL_MS } : {}),
+        }
+      : {};
     const figures = reportPhase(
       {
         label,
         ...(rate !== 'max' ? { rate } : {}),
         connections: nConn,
         senders: nSenders,
-        targets: {
-          ...(spec.kind === 'max' ? { finalizedTxPerSec: medical ? TARGET_MEDICAL_TX_PER_SEC : TARGET_TRANSFER_TX_PER_SEC } : {}),
-          // The medical target is for consent grants, record anchors and claims together: say when this mix is only part of it.
-          ...(medical && !MEDICAL_MIX.every((w) => mix.some((e) => e.name === w)) ? { note: `, for the full medical mix; this is ${mixLabel(mix)}` } : {}),
-          ...(spec.kind === 'percentOfMax' && spec.percent <= 80 && !medical ? { p99FinalMs: TARGET_P99_FINAL_MS } : {}),
-        },
+        targets,
         ...(ctx.node ? { nodeBlocks: ctx.node.blocks.slice(blocksBefore) } : {}),
         generatorCpuPercent: ((cpu.user + cpu.system) / 1000 / (performance.now() - wallStart)) * 100,
         receipts,

@@ -51,6 +51,7 @@ describe('parseLoadArgs', () => {
     expect(o.target).toEqual({ kind: 'spawn', blockMs: DEFAULT_SPAWN_BLOCK_MS, nodeArgs: ['--cpu-prof', '--cpu-prof-dir', '/tmp/p'] });
     expect(o.mode).toEqual({ kind: 'tx', mix: [{ name: 'transfer', weight: 100 }], rates: [{ kind: 'max' }, { kind: 'percentOfMax', percent: 80 }] });
     expect(o.connRate).toBe(Infinity);
+    expect([o.targets, parseLoadArgs(['--no-targets']).targets]).toEqual([true, false]);
     expect(parseLoadArgs(['--rate', 'max,80%:10m,2000:90s']).mode).toMatchObject({
       rates: [{ kind: 'max' }, { kind: 'percentOfMax', percent: 80, durationMs: 600_000 }, { kind: 'fixed', txPerSec: 2000, durationMs: 90_000 }],
     });
@@ -91,6 +92,7 @@ describe('parseLoadArgs', () => {
     ['a fixed rate in call mode', ['--rpc-method', 'chain_getInfo', '--rate', '100'], /only "max" applies/],
     ['--mix in call mode', ['--rpc-method', 'chain_getInfo', '--mix', 'transfer'], /does not apply/],
     ['a value for a boolean flag', ['--spawn=yes'], /takes no value/],
+    ['a value for --no-targets', ['--no-targets=1'], /takes no value/],
   ];
   for (const [what, argv, message] of cases) {
     it(`rejects ${what}, naming the flag`, () => {

@@ -66,4 +66,10 @@ describe('load suite on a spawned dev node', () => {
     for (const w of ['transfer', 'consent', 'claim']) expect(byName(figs, `${label} — ${w} sampled receipts ok`)!.median).toBe(100);
     expect(byName(figs, `${label} — claim sampled claims paid in full`)!.median).toBe(100);
   });
+
+  it('--no-targets leaves the dev-node targets off (the testnet suite judges its phases by issue 8)', { timeout: 30_000 }, async () => {
+    const figs = await run(['--spawn', '--rate', 'max', '--duration', '1s', '--drain', '5s', '--quiet', '--senders', '8', '--max-pending', '400', '--no-targets']);
+    expect(byName(figs, 'transfer=100 @max — finalized tx/s')!.median).toBeGreaterThan(0);
+    expect(figs.filter((f) => f.target !== undefined || f.met !== undefined).map((f) => f.name)).toEqual([]);
+  });
 });
