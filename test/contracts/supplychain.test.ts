@@ -358,6 +358,47 @@ describe('supplychain: cold chain', () => {
   });
 });
 
+describe('supplychain: uploads of many readings (recordReadings)', () => {
+  it('counts, bounds and emits each reading in order, as that many recordReading calls would', async () => {
+    const a = await registered('upload a');
+    const b = await registered('upload b');
+    const readings = [40, 55, 20, 80, 61];
+    const r = await send(MANU, 'recordReadings', a, readings, 'logger-9');
+    expect(r.events.map((e) => [e.event, (e.data as Record<string, Json>).tenthsC])).toEqual(readings.map((t) => ['ReadingRecorded', t]));
+    for (const t of readings) await ok(MANU, 'recordReading', b, t, 'logger-9');
+    const pick = (v: Record<string, Json>) => ({ status: v.status, readings: v.readings, excursions: v.excursions, minSeen: v.minSeen, maxSeen: v.maxSeen });
+    expect(pick(get(a))).toEqual({ status: 'active', readings: 5, excursions: 0, minSeen: 20, maxSeen: 80 });
+    expect(pick(get(a))).toEqual(pick(get(b)));
+  });
+
+  it('an excursion inside an upload quarantines the batch; the readings after it still count', async () => {
+    const id = await registered('upload excursion');
+    const r = await send(MANU, 'recordReadings', id, [50, 95, 60, -5], 'logger-9');
+    expect(r.events.map((e) => e.event)).toEqual(['ReadingRecorded', 'ReadingRecorded', 'Excursion', 'ReadingRecorded', 'ReadingRecorded', 'Excursion']);
+    expect(get(id)).toMatchObject({ status: 'quarantined', readings: 4, excursions: 2, minSeen: -5, maxSeen: 95 });
+  });
+
+  it('refuses an empty or oversized upload, or one with an impossible reading, as a whole', async () => {
+    const id = await registered('upload refused');
+    const day = Array.from({ length: 128 }, (_, i) => 20 + (i % 60));
+    expect(
+      await reasons([
+        call(MANU, 'recordReadings', id, [], 'logger-9'),
+        call(MANU, 'recordReadings', id, [...day, 50], 'logger-9'),
+        call(MANU, 'recordReadings', id, [50, 60, 1001], 'logger-9'),
+        call(MANU, 'recordReadings', id, [50, -2731], 'logger-9'),
+        call(MANU, 'recordReadings', id, [50], ''),
+        call(DIST, 'recordReadings', id, [50], 'logger-9'),
+        call(MANU, 'recordReadings', hashOf('batch unknown'), [50], 'logger-9'),
+      ]),
+    ).toEqual(['bad-readings', 'bad-readings', 'bad-reading', 'bad-reading', 'bad-sensor', 'not-holder', 'unknown-batch']);
+    expect(get(id)).toMatchObject({ readings: 0, excursions: 0, minSeen: null });
+    const r = await send(MANU, 'recordReadings', id, day, 'logger-9');
+    expect(r.status).toBe('ok');
+    expect(get(id)).toMatchObject({ readings: 128, excursions: 0, minSeen: 20, maxSeen: 79 });
+  });
+});
+
 describe('supplychain: recall', () => {
   it('a regulator recalls for good with a reason code; a recalled batch is neither shipped nor dispensed', async () => {
     const id = await registered('recall');
