@@ -1,76 +1,18 @@
 /**
  * supplychain (genesis/contracts/supplychain.mc) through the real executor and the dev
  * genesis: batch registration by a manufacturer, custody by ship/receive with its bounded
- * hop history, cold-chain readings and excursions that quarantine, release and recall by
- * regulators, expiry, dispensing down to depletion, the views, and every refusal.
+ * hop history, recall by regulators, returns and destruction, expiry, dispensing down to
+ * depletion, the views, and every refusal. The cold chain is in supplychainColdChain.test.ts.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Json } from '../../core/contracts/index.js';
 import { fromHex, type Value } from '../../core/encoding/index.js';
 import { devKey } from '../../core/crypto/index.js';
-import { env, signedTxBytes, TempDirs } from '../fixtures/chainFixtures.js';
-import { DAY, dev, hashOf, HOUR, MedChain, revertReason, type Call } from './harness.js';
+import { env, signedTxBytes } from '../fixtures/chainFixtures.js';
+import { DAY, dev, hashOf, HOUR, revertReason, type Call } from './harness.js';
+import { batchArgs, c, call, DIST, DIST2, get, GTIN, handOver, HOSPITAL, INSURER, MANU, MANU2, ok, openSupplyChain, OUTSIDER, PHARMACY, reasons, REG2, registered, REGULATOR, send, view } from './supplychainCast.js';
 
-// This file's cast (dev accounts): 0 the genesis regulator, then organisations registered here.
-const REGULATOR = 0;
-const MANU = 1;
-const DIST = 2;
-const PHARMACY = 3;
-const HOSPITAL = 4;
-const DIST2 = 5; // suspended in the last tests
-const INSURER = 6;
-const REG2 = 7; // a regulator registered as an organisation
-const MANU2 = 8;
-const OUTSIDER = 9; // never registered
-
-const GTIN = '00312345678906';
-const dirs = new TempDirs();
-let c: MedChain;
-
-beforeAll(async () => {
-  c = await MedChain.open(dirs);
-  const orgs: Array<[number, string]> = [
-    [MANU, 'manufacturer'],
-    [DIST, 'distributor'],
-    [PHARMACY, 'pharmacy'],
-    [HOSPITAL, 'hospital'],
-    [DIST2, 'distributor'],
-    [INSURER, 'insurer'],
-    [REG2, 'regulator'],
-    [MANU2, 'manufacturer'],
-  ];
-  const rs = await c.block(orgs.map(([who, kind]) => ({ from: REGULATOR, contract: 'registry', method: 'registerOrg', args: [dev(who), kind, `org ${who}`] })));
-  for (const r of rs) if (r.status !== 'ok') throw new Error(`cast: ${r.error}`);
-});
-afterAll(async () => {
-  await c?.close();
-  dirs.cleanup();
-});
-
-interface BatchOpts {
-  product?: Json;
-  lot?: Json;
-  quantity?: Json;
-  expiry?: Json;
-  min?: Json;
-  max?: Json;
-}
-/** registerBatch's positional args: 2–8 °C, 1000 units, a year to expiry unless overridden. */
-const batchArgs = (id: string, o: BatchOpts = {}): Json[] => [id, o.product ?? GTIN, o.lot ?? hashOf(`lot ${id}`), o.quantity ?? 1000, o.expiry ?? c.now + 365 * DAY, o.min ?? 20, o.max ?? 80];
-const call = (from: number, method: string, ...args: Json[]): Call => ({ from, contract: 'supplychain', method, args });
-const send = (from: number, method: string, ...args: Json[]) => c.send(from, 'supplychain', method, args);
-const ok = (from: number, method: string, ...args: Json[]) => c.ok(from, 'supplychain', method, args);
-const view = (method: string, ...args: Json[]) => c.view('supplychain', method, args);
-const reasons = async (calls: Call[]) => (await c.block(calls)).map(revertReason);
-const get = (id: string) => view('get', id) as Record<string, Json>;
-/** Registers a batch by `from` (default the manufacturer) and returns its id. */
-const registered = async (label: string, o: BatchOpts = {}, from = MANU): Promise<string> => {
-  const id = hashOf(`batch ${label}`);
-  await ok(from, 'registerBatch', ...batchArgs(id, o));
-  return id;
-};
-/** Ships and receives in one block; returns the two receipts. */
-const handOver = (id: string, from: number, to: number) => c.block([call(from, 'ship', id, dev(to)), call(to, 'receive', id)]);
+openSupplyChain();
 
 describe('supplychain: registerBatch', () => {
   it('registers a batch with the manufacturer as its first holder and emits BatchRegistered', async () => {
@@ -273,129 +215,6 @@ describe('supplychain: custody', () => {
     expect(view('hop', id, 63)).toEqual(hist[63]);
     expect(view('hop', id, 64)).toBeNull();
     expect(view('hop', id, -1)).toBeNull();
-  });
-});
-
-describe('supplychain: cold chain', () => {
-  it('counts readings and keeps min/max seen; the range is inclusive; every reading is an event', async () => {
-    const id = await registered('readings');
-    const rs = await c.block([call(MANU, 'recordReading', id, 50, 'logger-1'), call(MANU, 'recordReading', id, 20, 'logger-1'), call(MANU, 'recordReading', id, 80, 'logger-2')]);
-    expect(rs.map((r) => r.status)).toEqual(['ok', 'ok', 'ok']);
-    expect(rs.map((r) => r.events)).toEqual([
-      [{ contract: 'supplychain', event: 'ReadingRecorded', data: { batch: id, tenthsC: 50, sensorId: 'logger-1', by: dev(MANU) } }],
-      [{ contract: 'supplychain', event: 'ReadingRecorded', data: { batch: id, tenthsC: 20, sensorId: 'logger-1', by: dev(MANU) } }],
-      [{ contract: 'supplychain', event: 'ReadingRecorded', data: { batch: id, tenthsC: 80, sensorId: 'logger-2', by: dev(MANU) } }],
-    ]);
-    expect(get(id)).toMatchObject({ readings: 3, excursions: 0, minSeen: 20, maxSeen: 80, lastReadingTime: c.chain.head.timeMs, status: 'active' });
-    expect(view('isUsable', id)).toBe(true);
-  });
-
-  it('a reading outside the range quarantines the batch with an Excursion event until a regulator releases it', async () => {
-    const id = await registered('excursion');
-    const r = await send(MANU, 'recordReading', id, 19, 'logger-1');
-    expect(r.events).toEqual([
-      { contract: 'supplychain', event: 'ReadingRecorded', data: { batch: id, tenthsC: 19, sensorId: 'logger-1', by: dev(MANU) } },
-      { contract: 'supplychain', event: 'Excursion', data: { batch: id, tenthsC: 19, sensorId: 'logger-1', by: dev(MANU), minTenthsC: 20, maxTenthsC: 80 } },
-    ]);
-    expect(get(id)).toMatchObject({ status: 'quarantined', readings: 1, excursions: 1, minSeen: 19, maxSeen: 19 });
-    expect(view('isUsable', id)).toBe(false);
-    // quarantined: monitoring goes on and further excursions count, but it cannot move
-    const more = await c.block([call(MANU, 'recordReading', id, 81, 'logger-1'), call(MANU, 'recordReading', id, 40, 'logger-1'), call(MANU, 'ship', id, dev(DIST))]);
-    expect(more.map(revertReason)).toEqual([undefined, undefined, 'quarantined']);
-    expect(more[0].events.map((e) => e.event)).toEqual(['ReadingRecorded', 'Excursion']);
-    expect(get(id)).toMatchObject({ status: 'quarantined', readings: 3, excursions: 2, minSeen: 19, maxSeen: 81, receiver: null });
-
-    expect(await reasons([call(MANU, 'release', id), call(DIST, 'release', id), call(OUTSIDER, 'release', id), call(REGULATOR, 'release', hashOf('batch unknown'))])).toEqual([
-      'not-regulator',
-      'not-regulator',
-      'not-regulator',
-      'unknown-batch',
-    ]);
-    const rel = await send(REG2, 'release', id);
-    expect(rel.events).toEqual([{ contract: 'supplychain', event: 'Released', data: { batch: id, by: dev(REG2) } }]);
-    expect(get(id)).toMatchObject({ status: 'active', excursions: 2 });
-    expect(view('isUsable', id)).toBe(true);
-    expect(revertReason(await send(REGULATOR, 'release', id))).toBe('not-quarantined');
-    expect((await send(MANU, 'ship', id, dev(DIST))).status).toBe('ok');
-  });
-
-  it('in transit the sender records (it holds custody until receive); an excursion on the way quarantines, and the receiver still takes custody', async () => {
-    const id = await registered('transit readings');
-    await ok(MANU, 'ship', id, dev(DIST));
-    expect(await reasons([call(DIST, 'recordReading', id, 50, 'truck-7'), call(MANU, 'recordReading', id, 50, 'truck-7'), call(MANU, 'recordReading', id, 95, 'truck-7')])).toEqual([
-      'not-holder',
-      undefined,
-      undefined,
-    ]);
-    expect(get(id)).toMatchObject({ status: 'quarantined', receiver: dev(DIST), readings: 2, excursions: 1 });
-    await ok(DIST, 'receive', id);
-    expect(get(id)).toMatchObject({ status: 'quarantined', holder: dev(DIST), receiver: null });
-    expect(await reasons([call(MANU, 'recordReading', id, 50, 'truck-7'), call(DIST, 'recordReading', id, 50, 'fridge-2'), call(DIST, 'ship', id, dev(PHARMACY))])).toEqual([
-      'not-holder',
-      undefined,
-      'quarantined',
-    ]);
-  });
-
-  it('refuses readings from others, of impossible temperatures and with bad sensor ids', async () => {
-    const id = await registered('reading refusals');
-    expect(
-      await reasons([
-        call(MANU, 'recordReading', hashOf('batch unknown'), 50, 's'),
-        call(DIST, 'recordReading', id, 50, 's'),
-        call(REGULATOR, 'recordReading', id, 50, 's'),
-        call(OUTSIDER, 'recordReading', id, 50, 's'),
-        call(MANU, 'recordReading', id, -2731, 's'),
-        call(MANU, 'recordReading', id, 1001, 's'),
-        call(MANU, 'recordReading', id, '9223372036854775807', 's'),
-        call(MANU, 'recordReading', id, 50, ''),
-        call(MANU, 'recordReading', id, 50, 's'.repeat(65)),
-        call(MANU, 'recordReading', id, -2730, 's'.repeat(64)),
-        call(MANU, 'recordReading', id, 1000, 's'),
-      ]),
-    ).toEqual(['unknown-batch', 'not-holder', 'not-holder', 'not-holder', 'bad-reading', 'bad-reading', 'bad-reading', 'bad-sensor', 'bad-sensor', undefined, undefined]);
-    expect(get(id)).toMatchObject({ readings: 2, excursions: 2, minSeen: -2730, maxSeen: 1000, status: 'quarantined' });
-  });
-});
-
-describe('supplychain: uploads of many readings (recordReadings)', () => {
-  it('counts, bounds and emits each reading in order, as that many recordReading calls would', async () => {
-    const a = await registered('upload a');
-    const b = await registered('upload b');
-    const readings = [40, 55, 20, 80, 61];
-    const r = await send(MANU, 'recordReadings', a, readings, 'logger-9');
-    expect(r.events.map((e) => [e.event, (e.data as Record<string, Json>).tenthsC])).toEqual(readings.map((t) => ['ReadingRecorded', t]));
-    for (const t of readings) await ok(MANU, 'recordReading', b, t, 'logger-9');
-    const pick = (v: Record<string, Json>) => ({ status: v.status, readings: v.readings, excursions: v.excursions, minSeen: v.minSeen, maxSeen: v.maxSeen });
-    expect(pick(get(a))).toEqual({ status: 'active', readings: 5, excursions: 0, minSeen: 20, maxSeen: 80 });
-    expect(pick(get(a))).toEqual(pick(get(b)));
-  });
-
-  it('an excursion inside an upload quarantines the batch; the readings after it still count', async () => {
-    const id = await registered('upload excursion');
-    const r = await send(MANU, 'recordReadings', id, [50, 95, 60, -5], 'logger-9');
-    expect(r.events.map((e) => e.event)).toEqual(['ReadingRecorded', 'ReadingRecorded', 'Excursion', 'ReadingRecorded', 'ReadingRecorded', 'Excursion']);
-    expect(get(id)).toMatchObject({ status: 'quarantined', readings: 4, excursions: 2, minSeen: -5, maxSeen: 95 });
-  });
-
-  it('refuses an empty or oversized upload, or one with an impossible reading, as a whole', async () => {
-    const id = await registered('upload refused');
-    const day = Array.from({ length: 128 }, (_, i) => 20 + (i % 60));
-    expect(
-      await reasons([
-        call(MANU, 'recordReadings', id, [], 'logger-9'),
-        call(MANU, 'recordReadings', id, [...day, 50], 'logger-9'),
-        call(MANU, 'recordReadings', id, [50, 60, 1001], 'logger-9'),
-        call(MANU, 'recordReadings', id, [50, -2731], 'logger-9'),
-        call(MANU, 'recordReadings', id, [50], ''),
-        call(DIST, 'recordReadings', id, [50], 'logger-9'),
-        call(MANU, 'recordReadings', hashOf('batch unknown'), [50], 'logger-9'),
-      ]),
-    ).toEqual(['bad-readings', 'bad-readings', 'bad-reading', 'bad-reading', 'bad-sensor', 'not-holder', 'unknown-batch']);
-    expect(get(id)).toMatchObject({ readings: 0, excursions: 0, minSeen: null });
-    const r = await send(MANU, 'recordReadings', id, day, 'logger-9');
-    expect(r.status).toBe('ok');
-    expect(get(id)).toMatchObject({ readings: 128, excursions: 0, minSeen: 20, maxSeen: 79 });
   });
 });
 
