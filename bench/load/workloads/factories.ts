@@ -182,6 +182,20 @@ const reading: TxFactory = (params, sender, k) => {
   };
 };
 
+/** Readings per `upload` tx: a logger uploading every 4 hours at 15-minute intervals. */
+export const UPLOAD_READINGS = 16;
+
+/**
+ * A holder's logger uploads UPLOAD_READINGS temperatures of its batch in one tx:
+ * supplychain.recordReadings. The upload walks the allowed range as `reading` does.
+ */
+const upload: TxFactory = (params, sender, k) => {
+  const p = params as ReadingParams;
+  const span = READING_MAX_TENTHS - READING_MIN_TENTHS + 1;
+  const readings = Array.from({ length: UPLOAD_READINGS }, (_, j) => READING_MIN_TENTHS + ((k * UPLOAD_READINGS + j) % span));
+  return { to: p.supplychain, method: 'recordReadings', args: [p.batches[sender.index], readings, READING_SENSOR], gasLimit: p.gasLimit };
+};
+
 /**
  * Disease (ICD-10) and region (ISO 3166-2) codes of load case reports: a few of each, so
  * reports of many senders share each surveillance.stats counter as real reports do. The
@@ -218,4 +232,4 @@ const caseReport: TxFactory = (params, sender, k) => {
 };
 
 /** The factory of each workload. */
-export const FACTORIES: Readonly<Record<WorkloadName, TxFactory>> = { transfer, consent, record, claim, reading, case: caseReport };
+export const FACTORIES: Readonly<Record<WorkloadName, TxFactory>> = { transfer, consent, record, claim, reading, upload, case: caseReport };

@@ -3,7 +3,7 @@ import { LoadError } from '../errors.js';
 import { caseWorkload } from './case.js';
 import { claimWorkload } from './claim.js';
 import { consentWorkload } from './consent.js';
-import { readingWorkload } from './reading.js';
+import { readingWorkload, uploadWorkload } from './reading.js';
 import { recordWorkload } from './record.js';
 import { transferWorkload } from './transfer.js';
 import type { ChainInfo, Workload, WorkloadName } from './types.js';
@@ -19,6 +19,7 @@ export const WORKLOADS: Readonly<Record<WorkloadName, Workload>> = {
   record: recordWorkload,
   claim: claimWorkload,
   reading: readingWorkload,
+  upload: uploadWorkload,
   case: caseWorkload,
 };
 

@@ -11,7 +11,7 @@ import type { RpcConnection } from '../rpcConnection.js';
 import type { FastSigner } from '../signer.js';
 
 /** Every workload `--mix` accepts. */
-export const WORKLOAD_NAMES = ['transfer', 'consent', 'record', 'claim', 'reading', 'case'] as const;
+export const WORKLOAD_NAMES = ['transfer', 'consent', 'record', 'claim', 'reading', 'upload', 'case'] as const;
 /** A workload's name. */
 export type WorkloadName = (typeof WORKLOAD_NAMES)[number];
 

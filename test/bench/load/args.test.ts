@@ -77,7 +77,7 @@ describe('parseLoadArgs', () => {
     ['an empty weight', ['--mix', 'record='], /weight of record must be/],
     ['an infinite weight', ['--mix', `claim=${'9'.repeat(400)}`], /weight of claim must be a finite non-negative number, got "9{40}…"/],
     ['a repeated medical workload', ['--mix', 'record=33,claim=33,record=34'], /workload "record" appears twice/],
-    ['a plural or capitalised name', ['--mix', 'claims=50,Record=50'], /unknown workload "claims" \(known: transfer, consent, record, claim, reading, case\)/],
+    ['a plural or capitalised name', ['--mix', 'claims=50,Record=50'], /unknown workload "claims" \(known: transfer, consent, record, claim, reading, upload, case\)/],
     ['a name with a second "="', ['--mix', 'claim=1=2'], /"claim=1=2" is not name=weight/],
     ['an oversized unknown name, cut short in the message', ['--mix', 'x'.repeat(100_000)], /unknown workload "x{40}…" \(known/],
     ['a bad duration', ['--duration', '10 minutes'], /not a duration/],

@@ -17,6 +17,7 @@ import {
   READING_MIN_TENTHS,
   READING_SENSOR,
   RECORD_HASH_TAG,
+  UPLOAD_READINGS,
   type CaseParams,
   type ClaimParams,
   type ReadingParams,
@@ -59,6 +60,20 @@ describe('record and claim tx factories', () => {
     expect(Math.max(...temps)).toBe(READING_MAX_TENTHS);
     expect(new Set(temps).size).toBe(READING_MAX_TENTHS - READING_MIN_TENTHS + 1);
     expect(FACTORIES.reading(params, { index: 0, groupSize: 2 }, 2 ** 40).args[1]).toBeLessThanOrEqual(READING_MAX_TENTHS);
+  });
+
+  it('a logger uploads UPLOAD_READINGS readings of its own batch per tx, walking the allowed range', () => {
+    const supplychain = new Uint8Array(20).fill(5);
+    const batches = [loadHash(salt, READING_HASH_TAG, 0, 0), loadHash(salt, READING_HASH_TAG, 1, 0)];
+    const params: ReadingParams = { supplychain, batches, gasLimit: 60_000 };
+    const tx = FACTORIES.upload(params, { index: 1, groupSize: 2 }, 0);
+    expect(tx).toMatchObject({ to: supplychain, method: 'recordReadings', gasLimit: 60_000 });
+    expect(tx.args[0]).toEqual(batches[1]);
+    expect(tx.args[1]).toEqual(Array.from({ length: UPLOAD_READINGS }, (_, j) => READING_MIN_TENTHS + j));
+    expect(tx.args[2]).toBe(READING_SENSOR);
+    const temps = Array.from({ length: 50 }, (_, k) => FACTORIES.upload(params, { index: 0, groupSize: 2 }, k).args[1] as number[]).flat();
+    expect([Math.min(...temps), Math.max(...temps)]).toEqual([READING_MIN_TENTHS, READING_MAX_TENTHS]);
+    expect((FACTORIES.upload(params, { index: 0, groupSize: 2 }, 2 ** 40).args[1] as number[]).every((t) => t >= READING_MIN_TENTHS && t <= READING_MAX_TENTHS)).toBe(true);
   });
 
   it('a practitioner reports a fresh 32-byte case id with codes that cycle, so senders share the statistics counters', () => {

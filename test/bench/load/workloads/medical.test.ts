@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSenders, devSenders, setupSubmitter } from '../../../../bench/load/accounts.js';
 import { LoadError } from '../../../../bench/load/errors.js';
 import { RpcConnection } from '../../../../bench/load/rpcConnection.js';
-import { CASE_DISEASES, CASE_REGIONS, CLAIM_AMOUNT, claimPolicyId, FACTORIES, READING_MAX_TENTHS, READING_MIN_TENTHS, READING_SENSOR, RECORD_CATEGORY, type CaseParams, type ClaimParams, type ReadingParams, type RecordParams } from '../../../../bench/load/workloads/factories.js';
+import { CASE_DISEASES, CASE_REGIONS, CLAIM_AMOUNT, claimPolicyId, FACTORIES, READING_MAX_TENTHS, READING_MIN_TENTHS, READING_SENSOR, RECORD_CATEGORY, UPLOAD_READINGS, type CaseParams, type ClaimParams, type ReadingParams, type RecordParams } from '../../../../bench/load/workloads/factories.js';
 import { devRegulator } from '../../../../bench/load/workloads/medicalSetup.js';
 import { WORKLOADS, type ChainInfo, type FactoryParams, type Sender, type SetupContext, type WorkloadName } from '../../../../bench/load/workloads/index.js';
 import { toHex } from '../../../../core/encoding/index.js';
@@ -108,6 +108,22 @@ describe('reading workload on a dev node', () => {
     expect(receipts.every((r) => r.events.length === 1 && r.events[0].event === 'ReadingRecorded' && r.events[0].data.sensorId === READING_SENSOR)).toBe(true);
     expect(await view('supplychain', 'get', [toHex(params.batches[59])])).toMatchObject({ readings: 3, excursions: 0, minSeen: READING_MIN_TENTHS, maxSeen: READING_MIN_TENTHS + 2, status: 'active' });
     expect(await view('supplychain', 'get', [toHex(params.batches[0])])).toMatchObject({ readings: 4, excursions: 0 });
+  });
+});
+
+describe('upload workload on a dev node', () => {
+  it('each sender uploads UPLOAD_READINGS readings of its own batch per tx; all are counted and none quarantines', { timeout: 60_000 }, async () => {
+    const senders = createSenders(8);
+    const logs: string[] = [];
+    const params = (await WORKLOADS.upload.setup(context(senders, logs))) as ReadingParams;
+    expect(logs.join('\n')).toMatch(/supplychain\.recordReadings uses \d+ gas: load txs carry gasLimit \d+/);
+    expect(logs.join('\n')).toMatch(/upload: 8 manufacturers each registered a batch/);
+    const receipts = await runLoadTxs('upload', params, senders, 2);
+    expect(receipts.map((r) => r.status)).toEqual(Array(16).fill('ok'));
+    expect(receipts.every((r) => r.events.length === UPLOAD_READINGS && r.events.every((e) => e.event === 'ReadingRecorded'))).toBe(true);
+    // the probe's upload on batch 0, then two per sender
+    expect(await view('supplychain', 'get', [toHex(params.batches[7])])).toMatchObject({ readings: 2 * UPLOAD_READINGS, excursions: 0, status: 'active' });
+    expect(await view('supplychain', 'get', [toHex(params.batches[0])])).toMatchObject({ readings: 3 * UPLOAD_READINGS, excursions: 0 });
   });
 });
 
