@@ -11,9 +11,8 @@
 import { sha256 } from '../../core/crypto/index.js';
 import { toHex } from '../../core/encoding/index.js';
 import type { MedchainClient } from '../../rpc/client/index.js';
-import { demoKeys, demoSteps, type Json } from './demoSteps.js';
+import { demoKeys, demoSteps, YEAR_MS, type Json } from './demoSteps.js';
 
-const YEAR_MS = 365 * 24 * 3_600_000;
 
 /** What the demo ends with: each claim as getClaim shows it, and the money that moved. */
 export interface ClaimsDemoResult {

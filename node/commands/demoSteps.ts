@@ -8,7 +8,12 @@ import { sha256 } from '../../core/crypto/index.js';
 import { NodeError } from '../errors.js';
 import { devKey, jsonToValue, keyFromSecret, type ClientKey, type MedchainClient, type Receipt, type TxBuilder } from '../../rpc/client/index.js';
 
+/** A day and a year in ms, for the demos' validity periods, expiries and onset days. */
+export const DAY_MS = 24 * 3_600_000;
+export const YEAR_MS = 365 * DAY_MS;
+
 /** Arguments and results as JSON, converted by the contract's ABI (like the CLI's --args). */
+
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
 /**

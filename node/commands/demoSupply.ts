@@ -13,9 +13,8 @@
 import { sha256 } from '../../core/crypto/index.js';
 import { toHex } from '../../core/encoding/index.js';
 import type { MedchainClient, Receipt } from '../../rpc/client/index.js';
-import { celsius, demoKeys, demoSteps } from './demoSteps.js';
+import { celsius, DAY_MS, demoKeys, demoSteps } from './demoSteps.js';
 
-const DAY_MS = 24 * 3_600_000;
 /** The vaccine's storage range, 2.0–8.0 °C in tenths. */
 const MIN_TENTHS = 20;
 const MAX_TENTHS = 80;

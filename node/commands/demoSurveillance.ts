@@ -11,10 +11,8 @@
 import { sha256 } from '../../core/crypto/index.js';
 import { toHex } from '../../core/encoding/index.js';
 import type { MedchainClient } from '../../rpc/client/index.js';
-import { demoKeys, demoSteps, extraDemoKey } from './demoSteps.js';
+import { DAY_MS, demoKeys, demoSteps, extraDemoKey, YEAR_MS } from './demoSteps.js';
 
-const DAY_MS = 24 * 3_600_000;
-const YEAR_MS = 365 * DAY_MS;
 /** Measles (ICD-10 B05) in the Rhône (ISO 3166-2 FR-69): codes only, never free text. */
 const DISEASE = 'B05';
 const REGION = 'FR-69';

@@ -168,16 +168,18 @@ export interface ReadingParams extends FactoryParams {
   gasLimit: number;
 }
 
-/**
- * A holder's logger reports a temperature of its batch: supplychain.recordReading. The k-th
- * reading walks the allowed range, so readings vary and none is an excursion.
- */
+/** The i-th load reading: readings walk the allowed range, so they vary and none is an excursion. */
+function walkRange(i: number): number {
+  return READING_MIN_TENTHS + (i % (READING_MAX_TENTHS - READING_MIN_TENTHS + 1));
+}
+
+/** A holder's logger reports its k-th temperature of its batch: supplychain.recordReading. */
 const reading: TxFactory = (params, sender, k) => {
   const p = params as ReadingParams;
   return {
     to: p.supplychain,
     method: 'recordReading',
-    args: [p.batches[sender.index], READING_MIN_TENTHS + (k % (READING_MAX_TENTHS - READING_MIN_TENTHS + 1)), READING_SENSOR],
+    args: [p.batches[sender.index], walkRange(k), READING_SENSOR],
     gasLimit: p.gasLimit,
   };
 };
@@ -187,12 +189,11 @@ export const UPLOAD_READINGS = 16;
 
 /**
  * A holder's logger uploads UPLOAD_READINGS temperatures of its batch in one tx:
- * supplychain.recordReadings. The upload walks the allowed range as `reading` does.
+ * supplychain.recordReadings, continuing the walk of the allowed range.
  */
 const upload: TxFactory = (params, sender, k) => {
   const p = params as ReadingParams;
-  const span = READING_MAX_TENTHS - READING_MIN_TENTHS + 1;
-  const readings = Array.from({ length: UPLOAD_READINGS }, (_, j) => READING_MIN_TENTHS + ((k * UPLOAD_READINGS + j) % span));
+  const readings = Array.from({ length: UPLOAD_READINGS }, (_, j) => walkRange(k * UPLOAD_READINGS + j));
   return { to: p.supplychain, method: 'recordReadings', args: [p.batches[sender.index], readings, READING_SENSOR], gasLimit: p.gasLimit };
 };
 

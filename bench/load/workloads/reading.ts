@@ -29,7 +29,7 @@ const PRODUCT_CODE = '00312345678906';
 async function setupHolders(
   ctx: SetupContext,
   name: 'reading' | 'upload',
-  probe: { method: 'recordReading' | 'recordReadings'; reading: unknown; readings: number },
+  probe: { method: 'recordReading'; reading: number; readings: 1 } | { method: 'recordReadings'; reading: number[]; readings: number },
 ): Promise<ReadingParams> {
   const c = ctx.info.contracts!;
   const supplychain = fromHex(c.supplychain, 20);
@@ -59,7 +59,7 @@ async function setupHolders(
   const gasLimit = await probeGasLimit(ctx, `supplychain.${probe.method}`, holders[0], {
     to: supplychain,
     method: probe.method,
-    args: [batches[0], probe.reading as never, READING_SENSOR],
+    args: [batches[0], probe.reading, READING_SENSOR],
   });
   const got = await ctx.rpc.call<{ status?: string; readings?: number } | null>('state_call', [c.supplychain, 'get', [toHex(batches[0])]]);
   if (got?.status !== 'active' || got.readings !== probe.readings) {
