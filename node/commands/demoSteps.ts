@@ -13,7 +13,6 @@ export const DAY_MS = 24 * 3_600_000;
 export const YEAR_MS = 365 * DAY_MS;
 
 /** Arguments and results as JSON, converted by the contract's ABI (like the CLI's --args). */
-
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
 /**
